@@ -1,0 +1,38 @@
+/**
+ * The one place that reads process.env (probot's read-env-options habit): everything else receives
+ * typed options.
+ */
+export interface EnvOptions {
+  configPath: string;
+  redisUrl?: string;
+  slackBotToken?: string;
+  slackSigningSecret?: string;
+  slackAppToken?: string;
+  slackApiUrl?: string;
+  port: number;
+  workerConcurrency: number;
+  logLevel: string;
+}
+
+function intOr(raw: string | undefined, fallback: number, key: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`Environment variable ${key}='${raw}' is not a whole number; set it to e.g. ${fallback} or unset it.`);
+  }
+  return value;
+}
+
+export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions {
+  return {
+    configPath: env.ROLLBOT_CONFIG || 'rollbot.yaml',
+    redisUrl: env.REDIS_URL || undefined,
+    slackBotToken: env.SLACK_BOT_TOKEN || undefined,
+    slackSigningSecret: env.SLACK_SIGNING_SECRET || undefined,
+    slackAppToken: env.SLACK_APP_TOKEN || undefined,
+    slackApiUrl: env.SLACK_API_URL || undefined,
+    port: intOr(env.PORT, 3000, 'PORT'),
+    workerConcurrency: intOr(env.WORKER_CONCURRENCY, 4, 'WORKER_CONCURRENCY'),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const serviceName = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be a lowercase service name like papi');
+
+export const serviceOverrideSchema = z
+  .object({
+    /** Git URL or local path of the service's source repository. */
+    sourceRepo: z.string().min(1).optional(),
+    /** Path of the file or folder in the Flux repo, relative to its root (wins over discovery). */
+    fluxPath: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const environmentSchema = z
+  .object({
+    fluxGitRepo: z.string({ required_error: 'is required: the git URL or local path of the Flux repo' }).min(1),
+    branch: z.string().min(1).default('main'),
+    readOnly: z.boolean().default(false),
+    /** Only search below this folder of the Flux repo (e.g. clusters/rdebug). */
+    fluxRoot: z.string().min(1).optional(),
+    /** A services-catalog.json (seed 003 format), relative to the config file or absolute. */
+    catalog: z.string().min(1).optional(),
+    /** Where a service's source lives: a git URL or path with `{service}`, e.g. https://github.com/acme/{service}.git */
+    sourceRepo: z.string().min(1).optional(),
+    /** Kustomization named in the `flux reconcile` hint when the catalog does not say. */
+    kustomization: z.string().min(1).default('flux-system'),
+    services: z.record(serviceName, serviceOverrideSchema).default({}),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Clones and state live here; relative to the config file. */
+    dataDir: z.string().min(1).default('.rollbot/data'),
+    git: z
+      .object({
+        authorName: z.string().min(1).default('rollbot'),
+        authorEmail: z.string().email('must be an email address like rollbot@example.com').default('rollbot@localhost'),
+        pushAttempts: z.number().int().min(1).max(20).default(5),
+      })
+      .strict()
+      .default({}),
+    defaultEnvironment: z.string().min(1).optional(),
+    environments: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, -, . or _'), environmentSchema)
+      .refine((envs) => Object.keys(envs).length > 0, 'needs at least one environment, e.g. environments: { dev: { fluxGitRepo: ... } }'),
+  })
+  .strict();
+
+export type RollbotConfig = z.infer<typeof configSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema> & { name: string };
+export type ServiceOverride = z.infer<typeof serviceOverrideSchema>;
