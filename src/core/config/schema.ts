@@ -35,7 +35,7 @@ export const configSchema = z
     git: z
       .object({
         authorName: z.string().min(1).default('rollbot'),
-        authorEmail: z.string().email('must be an email address like rollbot@example.com').default('rollbot@localhost'),
+        authorEmail: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address like rollbot@example.com').default('rollbot@localhost'),
         pushAttempts: z.number().int().min(1).max(20).default(5),
       })
       .strict()
