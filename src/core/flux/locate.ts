@@ -34,20 +34,25 @@ function pathspecs(root: string): string[] {
   return YAML_SPECS.map((glob) => (root ? `${root}/${glob}` : glob));
 }
 
-function hasHelmReleaseNamed(text: string, service: string): boolean {
-  if (!text.includes('HelmRelease')) return false;
-  for (const doc of parseAllDocuments(text) as Iterable<{ errors: unknown[]; getIn(p: string[]): unknown }>) {
-    if (doc.errors.length) continue;
-    if (doc.getIn(['kind']) === 'HelmRelease' && doc.getIn(['metadata', 'name']) === service) return true;
-  }
-  return false;
+interface ParsedDoc {
+  errors: unknown[];
+  getIn(path: string[]): unknown;
 }
 
+function documentsOf(text: string): ParsedDoc[] {
+  return Array.from(parseAllDocuments(text) as Iterable<ParsedDoc>).filter((d) => d.errors.length === 0);
+}
+
+function hasHelmReleaseNamed(text: string, service: string): boolean {
+  if (!text.includes('HelmRelease')) return false;
+  return documentsOf(text).some((d) => d.getIn(['kind']) === 'HelmRelease' && d.getIn(['metadata', 'name']) === service);
+}
+
+/** A HelmRelease of this service, a plain values document, or neither (another Kubernetes object). */
 async function classify(repoDir: string, file: string, service: string): Promise<FluxFileKind | null> {
-  const text = await readFile(join(repoDir, file), 'utf8');
-  if (hasHelmReleaseNamed(text, service)) return 'helmrelease';
-  if (text.includes('HelmRelease')) return null; // some other service's release
-  return /(^|\n)\s*kind:\s*\S/.test(text) && !/(^|\n)\s*image:\s*(\n|$)/.test(text) ? null : 'values';
+  const docs = documentsOf(await readFile(join(repoDir, file), 'utf8'));
+  if (docs.some((d) => d.getIn(['kind']) === 'HelmRelease' && d.getIn(['metadata', 'name']) === service)) return 'helmrelease';
+  return docs.some((d) => d.getIn(['kind']) === undefined) ? 'values' : null;
 }
 
 async function withTag(repoDir: string, file: string, kind: FluxFileKind, service: string): Promise<LocatedFile | ImageTagNotEditable> {

@@ -52,8 +52,8 @@ export interface RolloutEngineOptions {
 }
 
 export const ROLLOUT_STEPS = [
-  ['resolve', 'Resolve commit'],
   ['locate', 'Locate flux file'],
+  ['resolve', 'Resolve commit'],
   ['edit', 'Edit image tag'],
   ['commit', 'Commit'],
   ['push', 'Push'],
@@ -91,16 +91,11 @@ export class RolloutEngine {
       reporter,
       this.clock,
     );
-    const sha = await steps.run(
-      'resolve',
-      async () => (request.sha ? validateSha(request.sha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr)),
-      (s) => `${request.sha ? '--sha' : `PR #${pr} head`} ${s.slice(0, 7)}`,
-    );
-    const tag = request.tag ?? rolloutTag(pr, sha);
     const catalog = this.options.catalogEntry?.(env, service);
     const fluxPath = env.services[service]?.fluxPath ?? catalog?.fluxPath;
     const kustomization = catalog?.kustomization ?? env.kustomization;
     const workspace = this.workspace(env);
+    let sha: string | undefined;
 
     return this.locks.run(workspace.dir, async () => {
       for (let attempt = 1; ; attempt++) {
@@ -112,6 +107,13 @@ export class RolloutEngine {
           },
           (l) => l.file,
         );
+        // After locate, so an unknown service is reported as such rather than as a missing source repo.
+        sha ??= await steps.run(
+          'resolve',
+          async () => (request.sha ? validateSha(request.sha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr)),
+          (s) => `${request.sha ? '--sha' : `PR #${pr} head`} ${s.slice(0, 7)}`,
+        );
+        const tag = request.tag ?? rolloutTag(pr, sha);
         const base = { service, environment: env.name, fluxRepo: env.fluxGitRepo, file: located.file, tag, sha, kustomization };
         const edit = await steps.run('edit', () => this.applyEdit(workspace, located, tag), (e) =>
           e.changed ? `${e.previousTag ?? '(empty)'} → ${tag}` : `already at ${tag}`,

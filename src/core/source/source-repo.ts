@@ -19,10 +19,15 @@ export async function resolvePullRequestHead(repoUrl: string, service: string, p
   const result = await git(['ls-remote', '--', repoUrl, ref], undefined, { allowFailure: true });
   if (result.exitCode !== 0) {
     throw new GitUnavailable(
-      `Could not read ${service}'s source repository (${result.stderr.trim().split('\n').pop()}). Check its sourceRepo and credentials, then try again.`,
+      `Could not read ${service}'s source repository ${repoUrl} (${firstError(result.stderr)}). Check its sourceRepo and credentials, then try again.`,
     );
   }
   const line = result.stdout.split('\n').find((l) => l.endsWith(`\t${ref}`));
   if (!line) throw new NoPullRequest(service, pr);
   return line.split('\t')[0]!;
+}
+
+function firstError(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return (lines.find((l) => l.startsWith('fatal:')) ?? lines[0] ?? 'no output').replace(/^fatal:\s*/, '');
 }

@@ -1,0 +1,62 @@
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { rolloutFromTerminal } from './cli/rollout-command.js';
+import { loadConfig } from './core/config/load.js';
+import { readEnvOptions } from './core/config/env-options.js';
+import { isRollbotError, userMessageOf } from './core/errors.js';
+import { ensureDemoEnvironment } from './demo/demo-environment.js';
+
+const HELP = `rollbot: ChatOps for Flux CD
+
+Usage:
+  rollbot rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run]   set the image tag, commit, push
+  rollbot demo [--dir <folder>]                                               make the local demo environment
+  rollbot help
+
+Options:
+  --config <file>   configuration file (default: $ROLLBOT_CONFIG or rollbot.yaml)
+`;
+
+/** Pulls `--config <file>` out of the arguments, wherever it stands. */
+function takeOption(args: string[], name: string): string | undefined {
+  const index = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (index < 0) return undefined;
+  const [arg] = args.splice(index, 1);
+  if (arg!.includes('=')) return arg!.slice(name.length + 1);
+  const [value] = args.splice(index, 1);
+  if (!value) throw new Error(`${name} needs a value.`);
+  return value;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = [...argv];
+  const options = readEnvOptions();
+  const configPath = takeOption(args, '--config') ?? options.configPath;
+  const [verb, ...rest] = args;
+  switch (verb) {
+    case 'rollout':
+      return rolloutFromTerminal(loadConfig(configPath), rest, userInfo().username);
+    case 'demo': {
+      const dir = resolve(takeOption(rest, '--dir') ?? '.rollbot/demo');
+      const demo = await ensureDemoEnvironment(dir);
+      process.stdout.write(
+        `Demo environment ready in ${demo.root}\n  Flux repo: ${demo.fluxRepo}\n  Config: ${demo.configPath}\n  Try: rollbot rollout papi 42 --config ${demo.configPath}\n`,
+      );
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return;
+    default:
+      process.stderr.write(`Unknown command '${verb}'.\n\n${HELP}`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${userMessageOf(error)}\n`);
+  process.exitCode = isRollbotError(error) ? 2 : 1;
+});

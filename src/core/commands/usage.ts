@@ -1,0 +1,12 @@
+/** Usage text, shared by the help reply, parse errors and the README. */
+export const USAGE: Record<string, string> = {
+  rollout:
+    '`/rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run]` sets the image tag to `ps-<pr>-<sha7>` in the Flux repo, commits and pushes.',
+  rwenv: '`/rwenv list` shows environments, `/rwenv set <name>` binds this channel to one, `/rwenv cur` shows the binding.',
+  help: '`/rollbot help` shows this list.',
+};
+
+export function usageText(topic?: string): string {
+  if (topic && USAGE[topic]) return USAGE[topic]!;
+  return ['*rollbot commands*', ...Object.values(USAGE).map((line) => `• ${line}`)].join('\n');
+}
