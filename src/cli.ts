@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { rolloutFromTerminal } from './cli/rollout-command.js';
+import { runBot, runWorker } from './cli/service-commands.js';
 import { loadConfig } from './core/config/load.js';
 import { readEnvOptions } from './core/config/env-options.js';
 import { isRollbotError, userMessageOf } from './core/errors.js';
@@ -10,11 +11,16 @@ const HELP = `rollbot: ChatOps for Flux CD
 
 Usage:
   rollbot rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run]   set the image tag, commit, push
+  rollbot bot                                                                 the Slack bot (HTTP or Socket Mode)
+  rollbot worker                                                              run queued jobs
   rollbot demo [--dir <folder>]                                               make the local demo environment
   rollbot help
 
 Options:
   --config <file>   configuration file (default: $ROLLBOT_CONFIG or rollbot.yaml)
+
+Environment: REDIS_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),
+SLACK_API_URL, PORT (3000), WORKER_CONCURRENCY (4), ROLLBOT_JOB_LOCK_MS (30000), LOG_LEVEL.
 `;
 
 /** Pulls `--config <file>` out of the arguments, wherever it stands. */
@@ -36,6 +42,10 @@ async function main(argv: string[]): Promise<void> {
   switch (verb) {
     case 'rollout':
       return rolloutFromTerminal(loadConfig(configPath), rest, userInfo().username);
+    case 'bot':
+      return runBot(loadConfig(configPath), options);
+    case 'worker':
+      return runWorker(loadConfig(configPath), options);
     case 'demo': {
       const dir = resolve(takeOption(rest, '--dir') ?? '.rollbot/demo');
       const demo = await ensureDemoEnvironment(dir);

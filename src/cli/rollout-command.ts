@@ -1,20 +1,11 @@
-import { CatalogStore } from '../core/catalog/catalog-store.js';
 import { parseCommand } from '../core/commands/parse.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { selectEnvironment } from '../core/config/select-environment.js';
 import { InvalidInput, NoEnvironmentBound } from '../core/errors.js';
-import { requirePr, RolloutEngine } from '../core/rollout/rollout-engine.js';
+import { requirePr } from '../core/rollout/rollout-engine.js';
+import { engineFor } from '../runtime/engine-factory.js';
 import { rolloutSummary } from '../core/rollout/rollout-summary.js';
 import { consoleReporter } from './console-reporter.js';
-
-export function engineFor(config: LoadedConfig, catalogs = new CatalogStore()): RolloutEngine {
-  return new RolloutEngine({
-    dataDir: config.dataDir,
-    identity: { authorName: config.git.authorName, authorEmail: config.git.authorEmail },
-    pushAttempts: config.git.pushAttempts,
-    catalogEntry: (env, service) => catalogs.entry(env, service),
-  });
-}
 
 /** `rollbot rollout <service> <pr> [--env] [--sha] [--dry-run]`: the engine from a terminal. */
 export async function rolloutFromTerminal(config: LoadedConfig, args: string[], user: string): Promise<void> {

@@ -12,6 +12,8 @@ export interface EnvOptions {
   port: number;
   workerConcurrency: number;
   logLevel: string;
+  /** How long a job's lock lasts; a killed worker's job is picked up again after about this long. */
+  jobLockMs: number;
 }
 
 function intOr(raw: string | undefined, fallback: number, key: string): number {
@@ -34,5 +36,6 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     port: intOr(env.PORT, 3000, 'PORT'),
     workerConcurrency: intOr(env.WORKER_CONCURRENCY, 4, 'WORKER_CONCURRENCY'),
     logLevel: env.LOG_LEVEL || 'info',
+    jobLockMs: intOr(env.ROLLBOT_JOB_LOCK_MS, 30_000, 'ROLLBOT_JOB_LOCK_MS'),
   };
 }

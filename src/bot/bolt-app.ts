@@ -1,0 +1,84 @@
+import { App, HTTPReceiver, LogLevel, type CustomRoute } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { EventDedupe } from '../jobs/event-dedupe.js';
+import type { CommandRouter, Reply, RequestContext } from './command-router.js';
+
+export interface BotOptions {
+  token: string;
+  signingSecret?: string;
+  /** Socket Mode when set; HTTP (Bolt's /slack/events) otherwise. */
+  appToken?: string;
+  slackApiUrl?: string;
+  router: CommandRouter;
+  dedupe: EventDedupe;
+  customRoutes?: CustomRoute[];
+  logLevel?: LogLevel;
+}
+
+async function sendReply(client: WebClient, reply: Reply, ctx: RequestContext): Promise<void> {
+  const { text, blocks } = reply.message;
+  if (reply.visibility === 'ephemeral' && ctx.source !== 'dm') {
+    await client.chat.postEphemeral({ channel: ctx.channel, user: ctx.user, thread_ts: ctx.threadTs, text, blocks });
+  } else {
+    await client.chat.postMessage({ channel: ctx.channel, thread_ts: ctx.threadTs, text, blocks });
+  }
+}
+
+/**
+ * The Slack edge: parse, ack at once, hand work to the router (which enqueues). No git, no YAML
+ * here: the bot never touches the Flux repo.
+ */
+export function createBoltApp(options: BotOptions): App {
+  const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined;
+  const logLevel = options.logLevel ?? LogLevel.WARN;
+  const app = options.appToken
+    ? new App({ token: options.token, appToken: options.appToken, socketMode: true, clientOptions, logLevel })
+    : new App({
+        token: options.token,
+        clientOptions,
+        logLevel,
+        receiver: new HTTPReceiver({
+          signingSecret: options.signingSecret ?? '',
+          customRoutes: options.customRoutes,
+          logLevel,
+        }),
+      });
+  const { router, dedupe } = options;
+
+  app.command(/.*/, async ({ command, ack }) => {
+    const reply = await router.handle(
+      command.text,
+      { source: 'slash', channel: command.channel_id, user: command.user_id, idempotencyKey: command.trigger_id },
+      command.command,
+    );
+    await ack({ response_type: reply.visibility, text: reply.message.text, blocks: reply.message.blocks });
+  });
+
+  app.event('app_mention', async ({ event, body, client }) => {
+    if (!(await dedupe.claim(String(body.event_id)))) return;
+    const ctx: RequestContext = {
+      source: 'mention',
+      channel: event.channel,
+      user: event.user ?? 'unknown',
+      threadTs: event.thread_ts ?? event.ts,
+      idempotencyKey: String(body.event_id),
+    };
+    await sendReply(client, await router.handle(event.text, ctx), ctx);
+  });
+
+  app.message(async ({ message, body, client }) => {
+    // Only direct messages from people: channel chatter needs a mention, and bots are ignored.
+    if (message.channel_type !== 'im' || message.subtype !== undefined || !('text' in message) || !message.text) return;
+    if (!(await dedupe.claim(String((body as { event_id?: string }).event_id)))) return;
+    const ctx: RequestContext = {
+      source: 'dm',
+      channel: message.channel,
+      user: message.user,
+      threadTs: message.thread_ts,
+      idempotencyKey: String((body as { event_id?: string }).event_id),
+    };
+    await sendReply(client, await router.handle(message.text, ctx), ctx);
+  });
+
+  return app;
+}

@@ -1,0 +1,38 @@
+import type { EnvOptions } from '../core/config/env-options.js';
+import type { LoadedConfig } from '../core/config/load.js';
+import { ConfigError } from '../core/errors.js';
+import { startBot } from '../runtime/bot-process.js';
+import { startWorker } from '../runtime/worker-process.js';
+
+function requireRedis(options: EnvOptions): string {
+  if (!options.redisUrl) throw new ConfigError('REDIS_URL is not set. Point it at your Redis (e.g. redis://localhost:6379), or use `rollbot local` which starts one.');
+  return options.redisUrl;
+}
+
+/** Stops cleanly on SIGINT/SIGTERM so BullMQ hands running jobs back instead of waiting for a stall. */
+function stopOnSignal(stop: () => Promise<void>): void {
+  const handler = () => {
+    void stop().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+export async function runBot(config: LoadedConfig, options: EnvOptions): Promise<void> {
+  const bot = await startBot({ config, redisUrl: requireRedis(options), ...options });
+  process.stdout.write(`rollbot bot listening on :${bot.port} (${options.slackAppToken ? 'Socket Mode' : 'HTTP, POST /slack/events'})\n`);
+  stopOnSignal(() => bot.stop());
+}
+
+export async function runWorker(config: LoadedConfig, options: EnvOptions): Promise<void> {
+  const worker = await startWorker({
+    config,
+    redisUrl: requireRedis(options),
+    ...options,
+    concurrency: options.workerConcurrency,
+    lockDurationMs: options.jobLockMs,
+    stalledIntervalMs: options.jobLockMs,
+  });
+  process.stdout.write(`rollbot worker running (concurrency ${options.workerConcurrency})\n`);
+  stopOnSignal(() => worker.stop());
+}

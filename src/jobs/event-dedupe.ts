@@ -1,0 +1,16 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Slack retries an event it thinks was not acknowledged (X-Slack-Retry-Num); the first delivery
+ * claims its id with SET NX, and later ones are dropped.
+ */
+export class EventDedupe {
+  constructor(
+    private readonly redis: Redis,
+    private readonly ttlSeconds = 3600,
+  ) {}
+
+  async claim(id: string): Promise<boolean> {
+    return (await this.redis.set(`rollbot:seen:${id}`, '1', 'EX', this.ttlSeconds, 'NX')) === 'OK';
+  }
+}

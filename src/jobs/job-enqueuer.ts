@@ -1,0 +1,58 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RollbotJobData, RollbotJobKind } from './job-data.js';
+import { DEFAULT_PREFIX, QUEUE_NAMES } from './queue-names.js';
+
+export interface EnqueueResult {
+  jobId: string;
+  /** False when a job with this idempotency key already existed (a Slack retry, a double submit). */
+  created: boolean;
+}
+
+/** Retries with backoff are for transient failures; processors mark user errors unrecoverable. */
+const JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 5_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** BullMQ custom ids may not contain ':' and must not be plain integers. */
+export function jobIdFor(kind: RollbotJobKind, idempotencyKey: string): string {
+  return `${kind}-${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+
+/**
+ * The bot's only door into the queues. The job id is derived from the request's idempotency key, so
+ * the same Slack request delivered twice becomes one job.
+ */
+export class JobEnqueuer {
+  private readonly queues = new Map<RollbotJobKind, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix = DEFAULT_PREFIX,
+  ) {}
+
+  queue(kind: RollbotJobKind): Queue {
+    let queue = this.queues.get(kind);
+    if (!queue) {
+      queue = new Queue(QUEUE_NAMES[kind], { connection: this.connection, prefix: this.prefix });
+      this.queues.set(kind, queue);
+    }
+    return queue;
+  }
+
+  async enqueue(data: RollbotJobData, idempotencyKey: string): Promise<EnqueueResult> {
+    const jobId = jobIdFor(data.kind, idempotencyKey);
+    const queue = this.queue(data.kind);
+    if (await queue.getJob(jobId)) return { jobId, created: false };
+    const job = await queue.add(data.kind, data, { ...JOB_OPTIONS, jobId });
+    // add() with an existing id returns the existing job; its timestamp tells a race apart.
+    return { jobId: job.id ?? jobId, created: true };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

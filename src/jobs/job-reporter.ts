@@ -1,0 +1,20 @@
+import type { Reporter } from '../core/progress.js';
+import type { RollbotJobData } from './job-data.js';
+
+/** How a job shows itself to people: progress while it runs, then one final outcome. */
+export interface JobReporter extends Reporter {
+  succeed(summary: string): Promise<void>;
+  fail(message: string, options?: { willRetry?: boolean }): Promise<void>;
+}
+
+export interface JobContext {
+  id: string;
+  data: RollbotJobData;
+  /** Remember the progress message so a retried or recovered job updates it in place. */
+  rememberMessage(ts: string): Promise<void>;
+}
+
+/** Made by the Slack side (src/bot) or a test; the jobs room only knows this interface. */
+export interface JobReporterFactory {
+  forJob(job: JobContext): JobReporter;
+}

@@ -1,0 +1,6 @@
+/** One queue per job kind, so slow kinds cannot starve fast ones and each has its own concurrency. */
+export const QUEUE_NAMES = {
+  rollout: 'rollbot-rollout',
+} as const;
+
+export const DEFAULT_PREFIX = 'rollbot';

@@ -1,0 +1,63 @@
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { LoadedConfig } from '../core/config/load.js';
+import type { RolloutEngine } from '../core/rollout/rollout-engine.js';
+import type { RollbotJobData } from './job-data.js';
+import type { JobReporterFactory } from './job-reporter.js';
+import { DEFAULT_PREFIX, QUEUE_NAMES } from './queue-names.js';
+import { processRollout } from './rollout-processor.js';
+
+export interface WorkerOptions {
+  connection: Redis;
+  config: LoadedConfig;
+  engine: RolloutEngine;
+  reporting: JobReporterFactory;
+  concurrency: number;
+  prefix?: string;
+  /** How long a job's lock lives without renewal; a killed worker's job is recovered after it. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+/** Consumes the queues and runs each job through its processor. */
+export class RollbotWorker {
+  private readonly workers: Worker[] = [];
+
+  constructor(private readonly options: WorkerOptions) {}
+
+  start(): this {
+    const o = this.options;
+    const worker = new Worker<RollbotJobData>(QUEUE_NAMES.rollout, (job) => this.process(job), {
+      connection: o.connection,
+      prefix: o.prefix ?? DEFAULT_PREFIX,
+      concurrency: o.concurrency,
+      lockDuration: o.lockDurationMs ?? 30_000,
+      stalledInterval: o.stalledIntervalMs ?? 30_000,
+      // A job recovered after a crash runs again; the engine's request trailer keeps it exactly-once.
+      maxStalledCount: 3,
+    });
+    worker.on('error', () => undefined); // connection blips are retried by ioredis
+    this.workers.push(worker);
+    return this;
+  }
+
+  private async process(job: Job<RollbotJobData>): Promise<unknown> {
+    const id = job.id!;
+    const reporter = this.options.reporting.forJob({
+      id,
+      data: job.data,
+      rememberMessage: async (ts) => {
+        await job.updateData({ ...job.data, origin: { ...job.data.origin, messageTs: ts } });
+      },
+    });
+    const attempt = { jobId: id, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 };
+    switch (job.data.kind) {
+      case 'rollout':
+        return processRollout(job.data, attempt, { config: this.options.config, engine: this.options.engine, reporter });
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}

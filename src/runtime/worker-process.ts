@@ -1,0 +1,51 @@
+import { WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import { SlackJobReporting } from '../bot/slack-job-reporter.js';
+import { engineFor } from './engine-factory.js';
+import type { LoadedConfig } from '../core/config/load.js';
+import { ConfigError } from '../core/errors.js';
+import { createRedisConnection } from '../jobs/redis-connection.js';
+import { RollbotWorker } from '../jobs/rollbot-worker.js';
+
+export interface WorkerProcessOptions {
+  config: LoadedConfig;
+  redisUrl: string;
+  slackBotToken?: string;
+  slackApiUrl?: string;
+  concurrency: number;
+  queuePrefix?: string;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  minUpdateIntervalMs?: number;
+}
+
+export interface RunningWorker {
+  worker: RollbotWorker;
+  redis: Redis;
+  stop(): Promise<void>;
+}
+
+/** `rollbot worker`: runs jobs and reports them to Slack through the bot token. */
+export async function startWorker(options: WorkerProcessOptions): Promise<RunningWorker> {
+  if (!options.slackBotToken) throw new ConfigError('SLACK_BOT_TOKEN is not set. The worker posts progress with the same bot token as the bot.');
+  const redis = createRedisConnection(options.redisUrl);
+  const client = new WebClient(options.slackBotToken, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {});
+  const worker = new RollbotWorker({
+    connection: redis,
+    config: options.config,
+    engine: engineFor(options.config),
+    reporting: new SlackJobReporting(client, { minUpdateIntervalMs: options.minUpdateIntervalMs }),
+    concurrency: options.concurrency,
+    prefix: options.queuePrefix,
+    lockDurationMs: options.lockDurationMs,
+    stalledIntervalMs: options.stalledIntervalMs,
+  }).start();
+  return {
+    worker,
+    redis,
+    async stop() {
+      await worker.close();
+      redis.disconnect();
+    },
+  };
+}
