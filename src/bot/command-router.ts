@@ -81,8 +81,8 @@ export class CommandRouter {
   }
 
   private async rollout(command: RolloutCommand, ctx: RequestContext): Promise<Reply> {
-    const env = selectEnvironment(this.deps.config, command.env, await this.deps.bindings.get(ctx.channel));
     const pr = requirePr(command.pr?.toString(), command.service);
+    const env = selectEnvironment(this.deps.config, command.env, await this.deps.bindings.get(ctx.channel));
     if (env.readOnly && !command.dryRun) throw new ReadOnlyEnvironment(env.name);
     const { jobId, created } = await this.deps.enqueuer.enqueue(
       {

@@ -1,0 +1,140 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadConfig, type LoadedConfig } from '../../src/core/config/load.js';
+import { freePort, RedisProcess } from '../../src/local-mode/redis-process.js';
+import { startBot, type RunningBot } from '../../src/runtime/bot-process.js';
+import { startWorker, type RunningWorker } from '../../src/runtime/worker-process.js';
+import { SlackUserClient, SlackWebApiEmulator } from '../../src/slack-emulator/index.js';
+import type { RecordedMessage } from '../../src/slack-emulator/types.js';
+import { BareRepo, createSourceRepo, removeDir, tempDir, valuesFile, helmRelease } from './git-fixtures.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test';
+
+export interface HarnessOptions {
+  /** Start a worker in this process (most tests); the crash test runs its own worker process. */
+  worker?: boolean;
+  extraConfig?: Record<string, unknown>;
+}
+
+/**
+ * Everything real but Slack: redis-server, BullMQ, git bare repos, the Bolt app over HTTP, the
+ * worker; Slack itself is the emulator at its HTTP boundary.
+ */
+export class BotHarness {
+  root!: string;
+  redis!: RedisProcess;
+  emulator!: SlackWebApiEmulator;
+  flux!: BareRepo;
+  prHeads!: Record<number, string>;
+  configPath!: string;
+  config!: LoadedConfig;
+  bot!: RunningBot;
+  worker?: RunningWorker;
+  user!: SlackUserClient;
+  botPort = 0;
+
+  static async start(options: HarnessOptions = {}): Promise<BotHarness> {
+    const h = new BotHarness();
+    h.root = await tempDir('rollbot-e2e-');
+    h.redis = await new RedisProcess().start();
+    h.emulator = new SlackWebApiEmulator({ token: BOT_TOKEN });
+    await h.emulator.start();
+    h.flux = await BareRepo.create(h.root, {
+      'clusters/rdebug/apps/papi/values.yaml': valuesFile('papi', 'ps-1-0000000'),
+      'clusters/rdebug/apps/frontend/helmrelease.yaml': helmRelease('frontend', 'ps-1-0000000'),
+    });
+    h.prHeads = (await createSourceRepo(h.root, 'papi', { 42: 2, 43: 1 })).heads;
+    await createSourceRepo(h.root, 'frontend', { 7: 1 });
+    h.configPath = join(h.root, 'rollbot.yaml');
+    await writeFile(
+      h.configPath,
+      stringify({
+        dataDir: join(h.root, 'data'),
+        environments: {
+          rdebug: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), kustomization: 'apps' },
+          prod: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), readOnly: true },
+        },
+        ...options.extraConfig,
+      }),
+    );
+    h.config = loadConfig(h.configPath);
+    await h.startBot();
+    if (options.worker !== false) await h.startWorker();
+    return h;
+  }
+
+  async startBot(): Promise<void> {
+    this.botPort = await freePort();
+    this.bot = await startBot({
+      config: this.config,
+      redisUrl: this.redis.url,
+      slackBotToken: BOT_TOKEN,
+      slackSigningSecret: SIGNING_SECRET,
+      slackApiUrl: this.emulator.apiUrl,
+      port: this.botPort,
+    });
+    this.user = new SlackUserClient({ botUrl: `http://127.0.0.1:${this.botPort}/slack/events`, signingSecret: SIGNING_SECRET, emulator: this.emulator });
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = await startWorker({
+      config: this.config,
+      redisUrl: this.redis.url,
+      slackBotToken: BOT_TOKEN,
+      slackApiUrl: this.emulator.apiUrl,
+      concurrency: 4,
+      minUpdateIntervalMs: 200,
+    });
+  }
+
+  /** Environment variables for a `rollbot worker` child process against this harness. */
+  workerEnv(): Record<string, string> {
+    return {
+      ROLLBOT_CONFIG: this.configPath,
+      REDIS_URL: this.redis.url,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_API_URL: this.emulator.apiUrl,
+      ROLLBOT_JOB_LOCK_MS: '1500',
+    };
+  }
+
+  botMessages(channel: string): RecordedMessage[] {
+    return this.emulator.messages(channel).filter((m) => m.source !== 'user');
+  }
+
+  /** Waits for a bot message in the channel whose current text matches. */
+  async waitForMessage(channel: string, pattern: RegExp, timeoutMs = 20_000): Promise<RecordedMessage> {
+    return this.emulator.waitFor(() => this.botMessages(channel).find((m) => pattern.test(messageText(m))), timeoutMs);
+  }
+
+  async queuedJobCount(): Promise<number> {
+    const counts = await this.bot.enqueuer.queue('rollout').getJobCounts();
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.stop();
+    await this.bot?.stop();
+    await this.emulator?.stop();
+    await this.redis?.dispose();
+    if (this.root) await removeDir(this.root);
+  }
+}
+
+/** Everything a person would read in a message: fallback text plus every text in its blocks. */
+export function messageText(m: { text?: string; blocks?: unknown[] }): string {
+  const parts: string[] = [m.text ?? ''];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'text' && typeof value === 'string') parts.push(value);
+        else visit(value);
+      }
+    }
+  };
+  visit(m.blocks);
+  return parts.join('\n');
+}
