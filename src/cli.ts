@@ -2,6 +2,8 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { rolloutFromTerminal } from './cli/rollout-command.js';
 import { runBot, runWorker } from './cli/service-commands.js';
+import { runLocal } from './cli/local-command.js';
+import { say } from './cli/say-command.js';
 import { loadConfig } from './core/config/load.js';
 import { readEnvOptions } from './core/config/env-options.js';
 import { isRollbotError, userMessageOf } from './core/errors.js';
@@ -11,6 +13,8 @@ const HELP = `rollbot: ChatOps for Flux CD
 
 Usage:
   rollbot rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run]   set the image tag, commit, push
+  rollbot local [--home .rollbot/local]                                       everything in one process: redis, emulated Slack, bot, worker, demo
+  rollbot say "<text>" [--channel C_DEPLOY] [--user U_ALICE]                  talk to a running local mode as a Slack user
   rollbot bot                                                                 the Slack bot (HTTP or Socket Mode)
   rollbot worker                                                              run queued jobs
   rollbot demo [--dir <folder>]                                               make the local demo environment
@@ -37,7 +41,8 @@ function takeOption(args: string[], name: string): string | undefined {
 async function main(argv: string[]): Promise<void> {
   const args = [...argv];
   const options = readEnvOptions();
-  const configPath = takeOption(args, '--config') ?? options.configPath;
+  const explicitConfig = takeOption(args, '--config') ?? options.configPath;
+  const configPath = explicitConfig ?? 'rollbot.yaml';
   const [verb, ...rest] = args;
   switch (verb) {
     case 'rollout':
@@ -46,6 +51,14 @@ async function main(argv: string[]): Promise<void> {
       return runBot(loadConfig(configPath), options);
     case 'worker':
       return runWorker(loadConfig(configPath), options);
+    case 'local':
+      return runLocal(options, explicitConfig, takeOption(rest, '--home') ?? '.rollbot/local');
+    case 'say': {
+      const channel = takeOption(rest, '--channel') ?? 'C_DEPLOY';
+      const user = takeOption(rest, '--user') ?? 'U_ALICE';
+      if (!rest.length) throw new Error('Usage: rollbot say "/rollout papi 42" [--channel C_DEPLOY] [--user U_ALICE]');
+      return say(rest.join(' '), { port: options.port, channel, user });
+    }
     case 'demo': {
       const dir = resolve(takeOption(rest, '--dir') ?? '.rollbot/demo');
       const demo = await ensureDemoEnvironment(dir);

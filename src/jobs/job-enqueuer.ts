@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RollbotJobData, RollbotJobKind } from './job-data.js';
@@ -17,9 +18,9 @@ const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** BullMQ custom ids may not contain ':' and must not be plain integers. */
+/** Short and stable: the same Slack request always maps to the same id (BullMQ ids may not contain ':'). */
 export function jobIdFor(kind: RollbotJobKind, idempotencyKey: string): string {
-  return `${kind}-${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+  return `${kind}-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12)}`;
 }
 
 /**

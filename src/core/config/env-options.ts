@@ -3,7 +3,8 @@
  * typed options.
  */
 export interface EnvOptions {
-  configPath: string;
+  /** ROLLBOT_CONFIG, when set; callers default to rollbot.yaml. */
+  configPath?: string;
   redisUrl?: string;
   slackBotToken?: string;
   slackSigningSecret?: string;
@@ -27,7 +28,7 @@ function intOr(raw: string | undefined, fallback: number, key: string): number {
 
 export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions {
   return {
-    configPath: env.ROLLBOT_CONFIG || 'rollbot.yaml',
+    configPath: env.ROLLBOT_CONFIG || undefined,
     redisUrl: env.REDIS_URL || undefined,
     slackBotToken: env.SLACK_BOT_TOKEN || undefined,
     slackSigningSecret: env.SLACK_SIGNING_SECRET || undefined,

@@ -1,0 +1,90 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { EnvOptions } from '../core/config/env-options.js';
+import { loadConfig } from '../core/config/load.js';
+import { ensureDemoEnvironment } from '../demo/demo-environment.js';
+import { startBot, type RunningBot } from '../runtime/bot-process.js';
+import { startWorker, type RunningWorker } from '../runtime/worker-process.js';
+import { SlackUserClient, SlackWebApiEmulator } from '../slack-emulator/index.js';
+import { ConsoleServer } from '../console/console-server.js';
+import { freePort, RedisProcess } from './redis-process.js';
+
+export const LOCAL_SIGNING_SECRET = 'rollbot-local-signing-secret';
+export const LOCAL_BOT_TOKEN = 'xoxb-rollbot-local';
+
+export interface LocalModeOptions {
+  /** Where the demo environment, clones and Redis data live. */
+  home: string;
+  /** The console (and `rollbot say`) listens here. */
+  port: number;
+  /** Use this config instead of the demo's. */
+  configPath?: string;
+  redisUrl?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalMode {
+  consoleUrl: string;
+  emulator: SlackWebApiEmulator;
+  user: SlackUserClient;
+  bot: RunningBot;
+  worker: RunningWorker;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything in one process, with nothing external: a private redis-server (unless REDIS_URL is
+ * set), the Slack emulator, the real bot over HTTP, a worker, a demo environment and the console.
+ */
+export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
+  const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const home = resolve(options.home);
+  await mkdir(home, { recursive: true });
+  const configPath = options.configPath ?? (await ensureDemoEnvironment(join(home, 'demo'))).configPath;
+  const config = loadConfig(configPath);
+
+  let redis: RedisProcess | undefined;
+  let redisUrl = options.redisUrl;
+  if (!redisUrl) {
+    await mkdir(join(home, 'redis'), { recursive: true });
+    redis = await new RedisProcess().start({ dataDir: join(home, 'redis') });
+    redisUrl = redis.url;
+    log(`redis-server started on ${redisUrl} (data in ${join(home, 'redis')})`);
+  }
+
+  const emulator = new SlackWebApiEmulator({ token: LOCAL_BOT_TOKEN, users: { U_ALICE: 'alice', U_BOB: 'bob' } });
+  await emulator.start();
+  const botPort = await freePort();
+  const bot = await startBot({
+    config,
+    redisUrl,
+    slackBotToken: LOCAL_BOT_TOKEN,
+    slackSigningSecret: LOCAL_SIGNING_SECRET,
+    slackApiUrl: emulator.apiUrl,
+    port: botPort,
+  });
+  const worker = await startWorker({ config, redisUrl, slackBotToken: LOCAL_BOT_TOKEN, slackApiUrl: emulator.apiUrl, concurrency: 4, minUpdateIntervalMs: 250 });
+  const user = new SlackUserClient({ botUrl: `http://127.0.0.1:${botPort}/slack/events`, signingSecret: LOCAL_SIGNING_SECRET, emulator });
+  const consoleServer = new ConsoleServer({ emulator, user });
+  await consoleServer.start(options.port);
+  const consoleUrl = `http://localhost:${consoleServer.port}`;
+  log(`rollbot local mode: config ${configPath}`);
+  log(`console: ${consoleUrl}`);
+
+  return {
+    consoleUrl,
+    emulator,
+    user,
+    bot,
+    worker,
+    redisUrl,
+    async stop() {
+      await consoleServer.stop();
+      await worker.stop();
+      await bot.stop();
+      await emulator.stop();
+      await redis?.stop();
+    },
+  };
+}
