@@ -24,6 +24,9 @@ export function describeConfigError(error: ZodError, file: string): string {
     if (issue.code === 'invalid_type' && issue.received === 'undefined') {
       return `${file}: '${key}' is missing; add it (${issue.message === 'Required' ? `expected ${issue.expected}` : issue.message}).`;
     }
+    if (issue.code === 'invalid_type') {
+      return `${file}: '${key}' must be ${issue.expected === 'boolean' ? 'true or false' : `a ${issue.expected}`}, not ${issue.received}; fix its value.`;
+    }
     return `${file}: '${key}' ${issue.message}.`;
   });
   return lines.join('\n');
