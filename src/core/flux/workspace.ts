@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { GitUnavailable, PushFailed } from '../errors.js';
+import { KeyedMutex } from '../keyed-mutex.js';
 import { git, GitCommandFailed, isPushRace } from './git.js';
 
 export interface GitIdentity {
@@ -17,6 +18,8 @@ export type PushOutcome = { ok: true; sha: string } | { ok: false; race: true; s
  * to the remote branch head with fetch + hard reset + clean: a dirty tree is never trusted.
  */
 export class FluxWorkspace {
+  /** One working tree, one user at a time, across every job in this process. */
+  private static readonly locks = new KeyedMutex();
   readonly dir: string;
 
   constructor(
@@ -25,6 +28,11 @@ export class FluxWorkspace {
     private readonly identity: GitIdentity,
   ) {
     this.dir = join(dataDir, 'flux-repos', env.name);
+  }
+
+  /** Runs `work` with this clone to itself (rollouts, regenerations and reads all sync it). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return FluxWorkspace.locks.run(this.dir, work);
   }
 
   get remoteRef(): string {

@@ -6,7 +6,6 @@ import { InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
 import { setImageTag } from '../flux/image-tag-edit.js';
 import { locateServiceFile, type LocatedFile } from '../flux/locate.js';
 import { FluxWorkspace, type GitIdentity } from '../flux/workspace.js';
-import { KeyedMutex } from '../keyed-mutex.js';
 import { StepTracker, type Clock, type Reporter } from '../progress.js';
 import { resolvePullRequestHead, sourceRepoOf } from '../source/source-repo.js';
 import { rolloutTag } from '../tags.js';
@@ -64,11 +63,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Seed 000's rollout as a safe multi-user service: set a service's image tag in the Flux repo,
  * commit and push; on a push race, fetch and re-apply on the new head, a bounded number of times.
- * Jobs on one environment's clone are serialized in this process; other writers are handled by the
- * race loop, so no rollout loses another's change.
+ * Jobs on one environment's clone are serialized in this process (FluxWorkspace.exclusive); other
+ * writers are handled by the race loop, so no rollout loses another's change.
  */
 export class RolloutEngine {
-  private readonly locks = new KeyedMutex();
   private readonly clock: Clock;
 
   constructor(private readonly options: RolloutEngineOptions) {
@@ -97,7 +95,7 @@ export class RolloutEngine {
     const workspace = this.workspace(env);
     let sha: string | undefined;
 
-    return this.locks.run(workspace.dir, async () => {
+    return workspace.exclusive(async () => {
       for (let attempt = 1; ; attempt++) {
         const located = await steps.run(
           'locate',
