@@ -1,4 +1,5 @@
-import { App, HTTPReceiver, LogLevel, type CustomRoute } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type CustomRoute } from '@slack/bolt';
+import { HANDLED_ACTIONS } from './handlers/action-handler.js';
 import type { WebClient } from '@slack/web-api';
 import type { EventDedupe } from '../jobs/event-dedupe.js';
 import type { CommandRouter, Reply, RequestContext } from './command-router.js';
@@ -78,6 +79,20 @@ export function createBoltApp(options: BotOptions): App {
       idempotencyKey: String((body as { event_id?: string }).event_id),
     };
     await sendReply(client, await router.handle(message.text, ctx), ctx);
+  });
+
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^(${HANDLED_ACTIONS.join('|')})$`), async ({ ack, body, action, respond }) => {
+    await ack();
+    const ctx: RequestContext = {
+      source: 'slash',
+      channel: body.channel?.id ?? body.user.id,
+      user: body.user.id,
+      idempotencyKey: `${action.action_id}-${action.action_ts}`,
+    };
+    const reply = await router.handleAction(action.action_id, action.value, ctx);
+    const { text, blocks } = reply.message;
+    if ('replaceOriginal' in reply && reply.replaceOriginal) await respond({ replace_original: true, text, blocks });
+    else await respond({ response_type: reply.visibility, replace_original: false, text, blocks });
   });
 
   return app;

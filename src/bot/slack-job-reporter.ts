@@ -39,8 +39,8 @@ export class SlackJobReporting implements JobReporterFactory {
         latest = snapshot;
         message.set(progressMessage(snapshot, origin.user));
       },
-      async succeed(summary) {
-        message.set(progressMessage(latest, origin.user, { ok: true, text: summary }));
+      async succeed(summary, options) {
+        message.set(progressMessage(latest, origin.user, { ok: true, text: summary }, options?.buttons));
         await message.flush();
       },
       async fail(text, options) {

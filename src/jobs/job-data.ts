@@ -1,3 +1,5 @@
+import type { FluxCommand } from '../core/commands/command.js';
+
 /**
  * Job payloads are plain JSON: a job can be retried by any worker, after any restart. Each carries
  * where to report (channel, thread, message) and who asked.
@@ -21,5 +23,23 @@ export interface RolloutJobData {
   dryRun: boolean;
 }
 
-export type RollbotJobData = RolloutJobData;
+export interface CatalogJobData {
+  kind: 'catalog';
+  origin: JobOrigin;
+  env: string;
+  action: 'regenerate' | 'save';
+  /** regenerate: save right away (`--save`) instead of offering a Save button. */
+  save?: boolean;
+  /** save: the regenerate job whose result is saved. */
+  fromJob?: string;
+}
+
+export interface FluxJobData {
+  kind: 'flux';
+  origin: JobOrigin;
+  env: string;
+  command: FluxCommand;
+}
+
+export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData;
 export type RollbotJobKind = RollbotJobData['kind'];

@@ -1,9 +1,17 @@
 import type { Reporter } from '../core/progress.js';
 import type { RollbotJobData } from './job-data.js';
 
+/** A button offered with a job's result (e.g. "Save catalog"); its value comes back on click. */
+export interface ResultButton {
+  actionId: string;
+  text: string;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
 /** How a job shows itself to people: progress while it runs, then one final outcome. */
 export interface JobReporter extends Reporter {
-  succeed(summary: string): Promise<void>;
+  succeed(summary: string, options?: { buttons?: ResultButton[] }): Promise<void>;
   fail(message: string, options?: { willRetry?: boolean }): Promise<void>;
 }
 

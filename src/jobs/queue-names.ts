@@ -1,6 +1,8 @@
 /** One queue per job kind, so slow kinds cannot starve fast ones and each has its own concurrency. */
 export const QUEUE_NAMES = {
   rollout: 'rollbot-rollout',
+  catalog: 'rollbot-catalog',
+  flux: 'rollbot-flux',
 } as const;
 
 export const DEFAULT_PREFIX = 'rollbot';

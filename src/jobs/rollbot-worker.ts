@@ -1,16 +1,13 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { LoadedConfig } from '../core/config/load.js';
-import type { RolloutEngine } from '../core/rollout/rollout-engine.js';
-import type { RollbotJobData } from './job-data.js';
+import type { RollbotJobData, RollbotJobKind } from './job-data.js';
+import type { JobProcessor, ProcessorTable } from './job-processor.js';
 import type { JobReporterFactory } from './job-reporter.js';
 import { DEFAULT_PREFIX, QUEUE_NAMES } from './queue-names.js';
-import { processRollout } from './rollout-processor.js';
 
 export interface WorkerOptions {
   connection: Redis;
-  config: LoadedConfig;
-  engine: RolloutEngine;
+  processors: ProcessorTable;
   reporting: JobReporterFactory;
   concurrency: number;
   prefix?: string;
@@ -19,7 +16,7 @@ export interface WorkerOptions {
   stalledIntervalMs?: number;
 }
 
-/** Consumes the queues and runs each job through its processor. */
+/** Consumes every queue and runs each job through its kind's processor. */
 export class RollbotWorker {
   private readonly workers: Worker[] = [];
 
@@ -27,17 +24,19 @@ export class RollbotWorker {
 
   start(): this {
     const o = this.options;
-    const worker = new Worker<RollbotJobData>(QUEUE_NAMES.rollout, (job) => this.process(job), {
-      connection: o.connection,
-      prefix: o.prefix ?? DEFAULT_PREFIX,
-      concurrency: o.concurrency,
-      lockDuration: o.lockDurationMs ?? 30_000,
-      stalledInterval: o.stalledIntervalMs ?? 30_000,
-      // A job recovered after a crash runs again; the engine's request trailer keeps it exactly-once.
-      maxStalledCount: 3,
-    });
-    worker.on('error', () => undefined); // connection blips are retried by ioredis
-    this.workers.push(worker);
+    for (const kind of Object.keys(QUEUE_NAMES) as RollbotJobKind[]) {
+      const worker = new Worker<RollbotJobData>(QUEUE_NAMES[kind], (job) => this.process(job), {
+        connection: o.connection,
+        prefix: o.prefix ?? DEFAULT_PREFIX,
+        concurrency: o.concurrency,
+        lockDuration: o.lockDurationMs ?? 30_000,
+        stalledInterval: o.stalledIntervalMs ?? 30_000,
+        // A job recovered after a crash runs again; processors are idempotent (request trailers, locks).
+        maxStalledCount: 3,
+      });
+      worker.on('error', () => undefined); // connection blips are retried by ioredis
+      this.workers.push(worker);
+    }
     return this;
   }
 
@@ -51,10 +50,8 @@ export class RollbotWorker {
       },
     });
     const attempt = { jobId: id, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 };
-    switch (job.data.kind) {
-      case 'rollout':
-        return processRollout(job.data, attempt, { config: this.options.config, engine: this.options.engine, reporter });
-    }
+    const processor = this.options.processors[job.data.kind] as JobProcessor;
+    return processor(job.data, attempt, reporter);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import { createBoltApp } from '../bot/bolt-app.js';
 import { CommandRouter } from '../bot/command-router.js';
+import { CatalogStore } from '../core/catalog/catalog-store.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { ChannelBindings } from '../jobs/channel-bindings.js';
@@ -36,7 +37,7 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   }
   const redis = createRedisConnection(options.redisUrl);
   const enqueuer = new JobEnqueuer(redis, options.queuePrefix);
-  const router = new CommandRouter({ config: options.config, enqueuer, bindings: new ChannelBindings(redis) });
+  const router = new CommandRouter({ config: options.config, enqueuer, bindings: new ChannelBindings(redis), catalogs: new CatalogStore() });
   const app = createBoltApp({
     token: options.slackBotToken,
     signingSecret: options.slackSigningSecret,

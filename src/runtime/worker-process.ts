@@ -6,6 +6,11 @@ import type { LoadedConfig } from '../core/config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { createRedisConnection } from '../jobs/redis-connection.js';
 import { RollbotWorker } from '../jobs/rollbot-worker.js';
+import { CatalogStore } from '../core/catalog/catalog-store.js';
+import { JobEnqueuer } from '../jobs/job-enqueuer.js';
+import { rolloutProcessor } from '../jobs/rollout-processor.js';
+import { catalogProcessor } from '../jobs/catalog-processor.js';
+import { fluxProcessor } from '../jobs/flux-processor.js';
 
 export interface WorkerProcessOptions {
   config: LoadedConfig;
@@ -30,10 +35,16 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   if (!options.slackBotToken) throw new ConfigError('SLACK_BOT_TOKEN is not set. The worker posts progress with the same bot token as the bot.');
   const redis = createRedisConnection(options.redisUrl);
   const client = new WebClient(options.slackBotToken, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {});
+  const catalogs = new CatalogStore();
+  const engine = engineFor(options.config, catalogs);
+  const queues = new JobEnqueuer(redis, options.queuePrefix);
   const worker = new RollbotWorker({
     connection: redis,
-    config: options.config,
-    engine: engineFor(options.config),
+    processors: {
+      rollout: rolloutProcessor({ config: options.config, engine }),
+      catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
+      flux: fluxProcessor({ config: options.config, catalogs }),
+    },
     reporting: new SlackJobReporting(client, { minUpdateIntervalMs: options.minUpdateIntervalMs }),
     concurrency: options.concurrency,
     prefix: options.queuePrefix,
@@ -45,6 +56,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
     redis,
     async stop() {
       await worker.close();
+      await queues.close();
       redis.disconnect();
     },
   };

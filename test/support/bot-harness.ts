@@ -7,7 +7,7 @@ import { startBot, type RunningBot } from '../../src/runtime/bot-process.js';
 import { startWorker, type RunningWorker } from '../../src/runtime/worker-process.js';
 import { SlackUserClient, SlackWebApiEmulator } from '../../src/slack-emulator/index.js';
 import type { RecordedMessage } from '../../src/slack-emulator/types.js';
-import { BareRepo, createSourceRepo, removeDir, tempDir, valuesFile, helmRelease } from './git-fixtures.js';
+import { BareRepo, createSourceRepo, fluxKustomization, helmRelease, helmReleaseWithValuesFrom, removeDir, tempDir, valuesFile } from './git-fixtures.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test';
@@ -16,6 +16,23 @@ export interface HarnessOptions {
   /** Start a worker in this process (most tests); the crash test runs its own worker process. */
   worker?: boolean;
   extraConfig?: Record<string, unknown>;
+  /** Extra keys for every environment (e.g. kubeconfig). */
+  envConfig?: Record<string, unknown>;
+  /** Write seed 003's example catalog and point both environments at it. */
+  catalog?: boolean;
+}
+
+/** Seed 003's catalog, pointing at the harness's Flux layout. */
+export function seedCatalog(fluxRepo: string) {
+  return {
+    version: '1.0',
+    generatedFrom: { cluster: 'rdebug-61', fluxRepo, generatedAt: '2026-01-24T10:30:00Z' },
+    services: {
+      papi: { description: 'Platform API - core backend service', namespace: 'runwhen-local', fluxPath: 'clusters/rdebug/apps/papi/', helmRelease: 'papi', kustomization: 'apps-papi' },
+      frontend: { description: 'Web frontend application', namespace: 'runwhen-local', fluxPath: 'clusters/rdebug/apps/frontend/', helmRelease: 'frontend', kustomization: 'apps-frontend' },
+      runner: { description: 'Task runner service', namespace: 'runwhen-local', fluxPath: 'clusters/rdebug/apps/runner/', helmRelease: 'runner', kustomization: 'apps-runner' },
+    },
+  };
 }
 
 /**
@@ -43,18 +60,23 @@ export class BotHarness {
     await h.emulator.start();
     h.flux = await BareRepo.create(h.root, {
       'clusters/rdebug/apps/papi/values.yaml': valuesFile('papi', 'ps-1-0000000'),
+      'clusters/rdebug/apps/papi/helmrelease.yaml': helmReleaseWithValuesFrom('papi', 'runwhen-local'),
       'clusters/rdebug/apps/frontend/helmrelease.yaml': helmRelease('frontend', 'ps-1-0000000'),
+      'clusters/rdebug/flux/apps.yaml': fluxKustomization('apps-papi', './clusters/rdebug/apps/papi'),
     });
     h.prHeads = (await createSourceRepo(h.root, 'papi', { 42: 2, 43: 1 })).heads;
     await createSourceRepo(h.root, 'frontend', { 7: 1 });
     h.configPath = join(h.root, 'rollbot.yaml');
+    const catalog = options.catalog ? { catalog: join(h.root, 'services-catalog.json') } : {};
+    if (options.catalog) await writeFile(join(h.root, 'services-catalog.json'), JSON.stringify(seedCatalog(h.flux.url), null, 2));
+    const perEnv = { ...catalog, ...options.envConfig };
     await writeFile(
       h.configPath,
       stringify({
         dataDir: join(h.root, 'data'),
         environments: {
-          rdebug: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), kustomization: 'apps' },
-          prod: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), readOnly: true },
+          rdebug: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), kustomization: 'apps', ...perEnv },
+          prod: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), readOnly: true, ...perEnv },
         },
         ...options.extraConfig,
       }),
@@ -109,8 +131,8 @@ export class BotHarness {
     return this.emulator.waitFor(() => this.botMessages(channel).find((m) => pattern.test(messageText(m))), timeoutMs);
   }
 
-  async queuedJobCount(): Promise<number> {
-    const counts = await this.bot.enqueuer.queue('rollout').getJobCounts();
+  async queuedJobCount(kind: 'rollout' | 'catalog' | 'flux' = 'rollout'): Promise<number> {
+    const counts = await this.bot.enqueuer.queue(kind).getJobCounts();
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
 

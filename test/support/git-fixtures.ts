@@ -132,3 +132,29 @@ image:
 resources:
   limits: { cpu: 500m }
 `;
+
+/** A HelmRelease whose values come from a values.yaml next to it (no inline tag). */
+export const helmReleaseWithValuesFrom = (name: string, namespace: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+  chart:
+    spec:
+      chart: ${name}
+  valuesFrom:
+    - kind: ConfigMap
+      name: ${name}-values
+`;
+
+export const fluxKustomization = (name: string, path: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ${path}
+  prune: true
+`;

@@ -1,5 +1,5 @@
 import type { ProgressSnapshot, StepState } from '../../core/progress.js';
-import { context, divider, header, section, type SlackMessage } from './block-kit.js';
+import { context, divider, header, section, type Block, type SlackMessage } from './block-kit.js';
 
 export const STATUS_EMOJI: Record<StepState['status'], string> = {
   pending: '⚪',
@@ -22,8 +22,29 @@ function stepLine(step: StepState): string {
   return `${STATUS_EMOJI[step.status]} *${step.label}*${step.detail ? ` — ${step.detail}` : ''}${ms}`;
 }
 
+export interface ButtonSpec {
+  actionId: string;
+  text: string;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+export function actions(buttons: ButtonSpec[], blockId?: string): Block {
+  return {
+    type: 'actions',
+    ...(blockId ? { block_id: blockId } : {}),
+    elements: buttons.map((b) => ({
+      type: 'button',
+      action_id: b.actionId,
+      text: { type: 'plain_text', text: b.text, emoji: true },
+      value: b.value,
+      ...(b.style ? { style: b.style } : {}),
+    })),
+  };
+}
+
 /** One message per job: the title, a line per step, and the outcome once there is one. */
-export function progressMessage(snapshot: ProgressSnapshot, requester: string, outcome?: Outcome): SlackMessage {
+export function progressMessage(snapshot: ProgressSnapshot, requester: string, outcome?: Outcome, buttons: ButtonSpec[] = []): SlackMessage {
   const state = !outcome ? 'running' : outcome.retrying ? 'will retry' : outcome.ok ? 'done' : 'failed';
   const icon = !outcome ? '⏳' : outcome.retrying ? '🔁' : outcome.ok ? '✅' : '❌';
   const blocks = [
@@ -32,6 +53,7 @@ export function progressMessage(snapshot: ProgressSnapshot, requester: string, o
     context(`Requested by <@${requester}> · ${state}`),
   ];
   if (outcome) blocks.push(divider, section(outcome.text));
+  if (buttons.length) blocks.push(actions(buttons));
   const fallback = outcome ? `${snapshot.title}: ${outcome.text.split('\n')[0]}` : `${snapshot.title}: ${state}`;
   return { text: fallback, blocks };
 }

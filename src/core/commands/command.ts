@@ -4,7 +4,28 @@ export type Command =
   | { kind: 'rwenv'; action: 'list' }
   | { kind: 'rwenv'; action: 'cur' }
   | { kind: 'rwenv'; action: 'set'; env: string }
+  | ServicesCommand
+  | FluxCommand
   | { kind: 'help'; topic?: string; reason?: string };
+
+export type ServicesCommand =
+  | { kind: 'services'; action: 'list'; env?: string; page: number }
+  | { kind: 'services'; action: 'show' | 'namespace' | 'where'; service: string; env?: string }
+  | { kind: 'services'; action: 'regenerate'; env?: string; save: boolean };
+
+export const FLUX_GET_TARGETS = ['kustomizations', 'helmreleases', 'sources', 'all'] as const;
+export const FLUX_RESOURCE_KINDS = ['kustomization', 'helmrelease', 'source'] as const;
+export const FLUX_WRITE_ACTIONS = ['reconcile', 'suspend', 'resume'] as const;
+
+export type FluxCommand =
+  | { kind: 'flux'; action: 'get'; target: (typeof FLUX_GET_TARGETS)[number]; env?: string }
+  | {
+      kind: 'flux';
+      action: (typeof FLUX_WRITE_ACTIONS)[number];
+      resource: (typeof FLUX_RESOURCE_KINDS)[number];
+      name: string;
+      env?: string;
+    };
 
 export interface RolloutCommand {
   kind: 'rollout';

@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInput } from '../errors.js';
 import { validateEnvironmentName, validatePrNumber, validateServiceName, validateSha } from '../validate.js';
-import type { Command } from './command.js';
+import { FLUX_GET_TARGETS, FLUX_RESOURCE_KINDS, FLUX_WRITE_ACTIONS, type Command } from './command.js';
+import { parseQuestion } from './questions.js';
 import { tokenize } from './tokenize.js';
 import { USAGE } from './usage.js';
 
@@ -59,6 +60,47 @@ function parseRwenv(args: string[]): Command {
   }
 }
 
+function parseServices(args: string[]): Command {
+  const { values, positionals } = parseFlags('services', args, {
+    env: { type: 'string', short: 'e' },
+    save: { type: 'boolean' },
+    page: { type: 'string' },
+  });
+  const env = values.env === undefined ? undefined : validateEnvironmentName(String(values.env));
+  const [first, ...extra] = positionals;
+  if (extra.length) tooMany('services', extra);
+  if (first === 'regenerate') return { kind: 'services', action: 'regenerate', env, save: values.save === true };
+  if (values.save) throw new InvalidInput(`--save goes with \`/services regenerate\`. Usage: ${USAGE.services}`);
+  if (first === undefined || first === 'list') {
+    const page = values.page === undefined ? 1 : Number(values.page);
+    if (!Number.isInteger(page) || page < 1) throw new InvalidInput(`--page takes a page number like 2. Usage: ${USAGE.services}`);
+    return { kind: 'services', action: 'list', env, page };
+  }
+  return { kind: 'services', action: 'show', service: validateServiceName(first), env };
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], what: string, verb: string): T {
+  const normal = value?.toLowerCase().replace(/^(ks|kustomizations?)$/, 'kustomization').replace(/^(hr|helmreleases?)$/, 'helmrelease');
+  const plural = normal && allowed.find((a) => a === normal || a === `${normal}s`);
+  if (plural) return plural;
+  throw new InvalidInput(`${value ? `'${value}' is not` : 'Missing'} ${what}: use ${allowed.join(', ')}. Usage: ${USAGE[verb]}`);
+}
+
+function parseFlux(args: string[]): Command {
+  const { values, positionals } = parseFlags('flux', args, { env: { type: 'string', short: 'e' } });
+  const env = values.env === undefined ? undefined : validateEnvironmentName(String(values.env));
+  const [action, kind, name, ...extra] = positionals;
+  if (action === 'get') {
+    if (name !== undefined) tooMany('flux', [name, ...extra]);
+    return { kind: 'flux', action: 'get', target: oneOf(kind ?? 'all', FLUX_GET_TARGETS, 'a flux resource list', 'flux'), env };
+  }
+  const write = oneOf(action, FLUX_WRITE_ACTIONS, 'a flux action', 'flux');
+  const resource = oneOf(kind, FLUX_RESOURCE_KINDS, 'a flux resource kind', 'flux');
+  if (!name) throw new InvalidInput(`Which ${resource}? Usage: ${USAGE.flux}`);
+  if (extra.length) tooMany('flux', extra);
+  return { kind: 'flux', action: write, resource, name: validateServiceName(name), env };
+}
+
 /** Slash command names, including seed 000's hyphenated forms (`/rwenv-set dev`). */
 function verbTokens(slashCommand: string | undefined, tokens: string[]): string[] {
   if (!slashCommand) return tokens;
@@ -73,6 +115,10 @@ function verbTokens(slashCommand: string | undefined, tokens: string[]): string[
  * the usage line.
  */
 export function parseCommand(text: string, options: { slashCommand?: string } = {}): Command {
+  if (!options.slashCommand) {
+    const question = parseQuestion(text);
+    if (question) return question;
+  }
   const tokens = verbTokens(options.slashCommand, tokenize(text));
   const [rawVerb, ...args] = tokens;
   const verb = rawVerb?.toLowerCase().replace(/^\//, '');
@@ -82,6 +128,12 @@ export function parseCommand(text: string, options: { slashCommand?: string } = 
       return parseRollout(args);
     case 'rwenv':
       return parseRwenv(args);
+    case 'services':
+    case 'services-mapping':
+    case 'service':
+      return parseServices(args);
+    case 'flux':
+      return parseFlux(args);
     case undefined:
     case 'help':
     case 'rollbot':

@@ -45,6 +45,7 @@ export function parseConfig(raw: unknown, source: string): LoadedConfig {
     env.fluxGitRepo = resolveFrom(base, env.fluxGitRepo);
     if (env.catalog) env.catalog = resolveFrom(base, env.catalog);
     if (env.sourceRepo) env.sourceRepo = resolveFrom(base, env.sourceRepo);
+    if (env.kubeconfig) env.kubeconfig = resolveFrom(base, env.kubeconfig);
     for (const svc of Object.values(env.services)) if (svc.sourceRepo) svc.sourceRepo = resolveFrom(base, svc.sourceRepo);
   }
   if (config.defaultEnvironment && !config.environments[config.defaultEnvironment]) {

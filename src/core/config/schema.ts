@@ -25,6 +25,10 @@ export const environmentSchema = z
     /** Kustomization named in the `flux reconcile` hint when the catalog does not say. */
     kustomization: z.string().min(1).default('flux-system'),
     services: z.record(serviceName, serviceOverrideSchema).default({}),
+    /** For `/flux get|reconcile`: the cluster behind this environment. */
+    kubeconfig: z.string().min(1).optional(),
+    kubeContext: z.string().min(1).optional(),
+    fluxNamespace: z.string().min(1).default('flux-system'),
   })
   .strict();
 
@@ -41,6 +45,8 @@ export const configSchema = z
       .strict()
       .default({}),
     defaultEnvironment: z.string().min(1).optional(),
+    /** The flux CLI used by `/flux`; a name on PATH or an absolute path. */
+    fluxCli: z.string().min(1).default('flux'),
     environments: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, -, . or _'), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, 'needs at least one environment, e.g. environments: { dev: { fluxGitRepo: ... } }'),

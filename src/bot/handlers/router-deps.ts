@@ -1,0 +1,47 @@
+import type { CatalogStore } from '../../core/catalog/catalog-store.js';
+import type { LoadedConfig } from '../../core/config/load.js';
+import { selectEnvironment } from '../../core/config/select-environment.js';
+import type { EnvironmentConfig } from '../../core/config/schema.js';
+import type { ChannelBindings } from '../../jobs/channel-bindings.js';
+import type { JobOrigin } from '../../jobs/job-data.js';
+import type { JobEnqueuer } from '../../jobs/job-enqueuer.js';
+import { plainMessage, type SlackMessage } from '../render/block-kit.js';
+import type { CommandSource } from '../../core/commands/parse.js';
+
+export interface RouterDeps {
+  config: LoadedConfig;
+  enqueuer: JobEnqueuer;
+  bindings: ChannelBindings;
+  catalogs: CatalogStore;
+}
+
+export interface RequestContext {
+  source: CommandSource;
+  channel: string;
+  user: string;
+  threadTs?: string;
+  /** Same for every delivery of one Slack request (trigger_id, event_id, action_ts). */
+  idempotencyKey: string;
+}
+
+export interface Reply {
+  /** ephemeral: only the caller sees it (help, errors); in_channel: everyone does. */
+  visibility: 'ephemeral' | 'in_channel';
+  message: SlackMessage;
+}
+
+export const ephemeral = (text: string): Reply => ({ visibility: 'ephemeral', message: plainMessage(text) });
+export const inChannel = (text: string): Reply => ({ visibility: 'in_channel', message: plainMessage(text) });
+
+/** --env, else the channel's /rwenv binding, else the config default. */
+export async function environmentFor(deps: RouterDeps, ctx: RequestContext, explicit?: string): Promise<EnvironmentConfig> {
+  return selectEnvironment(deps.config, explicit, await deps.bindings.get(ctx.channel));
+}
+
+export function originOf(ctx: RequestContext): JobOrigin {
+  return { channel: ctx.channel, threadTs: ctx.threadTs, user: ctx.user };
+}
+
+export function queuedReply(created: boolean, jobId: string, what: string): Reply {
+  return ephemeral(created ? `⏳ Queued ${what} (job \`${jobId}\`).` : `This request is already queued as job \`${jobId}\`.`);
+}
