@@ -1,0 +1,131 @@
+import type { Redis } from 'ioredis';
+
+/** What a release request remembers between clicks. Plain JSON, kept in Redis. */
+export interface ApprovalRequest {
+  id: string;
+  env: string;
+  service: string;
+  requester: string;
+  required: number;
+  allowSelfApproval: boolean;
+  /** Epoch ms after which votes are refused and the request is expired. */
+  deadline: number;
+  createdAt: number;
+  channel: string;
+  messageTs?: string;
+  /** The prepared release (tags, commits, digest) as the summary showed it. */
+  plan: unknown;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'applied' | 'failed';
+
+export interface ApprovalState {
+  request: ApprovalRequest;
+  status: ApprovalStatus;
+  votes: Array<{ user: string; at: number }>;
+  rejectedBy?: string;
+  reason?: string;
+  statusAt?: number;
+}
+
+/**
+ * Outcome of one click, decided atomically in Redis: of many simultaneous clicks exactly one sees
+ * 'approved' (and enqueues the apply).
+ */
+export type VoteOutcome = 'recorded' | 'approved' | 'duplicate' | 'self' | 'expired' | 'not_found' | `closed:${ApprovalStatus}`;
+
+// KEYS[1] request hash, KEYS[2] votes hash. ARGV: user, now.
+const VOTE = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 'not_found' end
+if status ~= 'pending' then return 'closed:' .. status end
+local now = tonumber(ARGV[2])
+if now > tonumber(redis.call('HGET', KEYS[1], 'deadline')) then
+  redis.call('HSET', KEYS[1], 'status', 'expired', 'statusAt', ARGV[2])
+  return 'expired'
+end
+if redis.call('HGET', KEYS[1], 'requester') == ARGV[1] and redis.call('HGET', KEYS[1], 'allowSelf') ~= '1' then return 'self' end
+if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 'duplicate' end
+if redis.call('HLEN', KEYS[2]) >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
+  redis.call('HSET', KEYS[1], 'status', 'approved', 'statusAt', ARGV[2])
+  return 'approved'
+end
+return 'recorded'
+`;
+
+// KEYS[1] request hash. ARGV: from-status list (comma separated), to-status, now, field, value, field, value...
+const TRANSITION = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 'not_found' end
+local allowed = false
+for s in string.gmatch(ARGV[1], '[^,]+') do if s == status then allowed = true end end
+if not allowed then return status end
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'statusAt', ARGV[3])
+for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 'ok'
+`;
+
+/** Release approvals in Redis; every change is one Lua script, so concurrent clicks cannot race. */
+export class ApprovalStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'rollbot:approval',
+    private readonly ttlSeconds = 30 * 24 * 3600,
+  ) {}
+
+  private keys(id: string): [string, string] {
+    return [`${this.prefix}:${id}`, `${this.prefix}:${id}:votes`];
+  }
+
+  async create(request: ApprovalRequest): Promise<void> {
+    const [key, votes] = this.keys(request.id);
+    await this.redis
+      .multi()
+      .hset(key, {
+        status: 'pending',
+        request: JSON.stringify(request),
+        requester: request.requester,
+        required: String(request.required),
+        allowSelf: request.allowSelfApproval ? '1' : '0',
+        deadline: String(request.deadline),
+      })
+      .expire(key, this.ttlSeconds)
+      .del(votes)
+      .exec();
+  }
+
+  async setMessage(id: string, channel: string, ts: string): Promise<void> {
+    const [key] = this.keys(id);
+    const current = await this.get(id);
+    if (!current) return;
+    await this.redis.hset(key, 'request', JSON.stringify({ ...current.request, channel, messageTs: ts }));
+  }
+
+  async vote(id: string, user: string, now: number): Promise<VoteOutcome> {
+    const [key, votes] = this.keys(id);
+    return (await this.redis.eval(VOTE, 2, key, votes, user, String(now))) as VoteOutcome;
+  }
+
+  /** Moves from one of `from` to `to`; returns false (and changes nothing) from any other status. */
+  async transition(id: string, from: ApprovalStatus[], to: ApprovalStatus, now: number, fields: Record<string, string> = {}): Promise<boolean> {
+    const [key] = this.keys(id);
+    const args = Object.entries(fields).flat();
+    return (await this.redis.eval(TRANSITION, 1, key, from.join(','), to, String(now), ...args)) === 'ok';
+  }
+
+  async get(id: string): Promise<ApprovalState | undefined> {
+    const [key, votesKey] = this.keys(id);
+    const [hash, votes] = await Promise.all([this.redis.hgetall(key), this.redis.hgetall(votesKey)]);
+    if (!hash.request) return undefined;
+    return {
+      request: JSON.parse(hash.request) as ApprovalRequest,
+      status: hash.status as ApprovalStatus,
+      votes: Object.entries(votes)
+        .map(([user, at]) => ({ user, at: Number(at) }))
+        .sort((a, b) => a.at - b.at),
+      rejectedBy: hash.rejectedBy,
+      reason: hash.reason,
+      statusAt: hash.statusAt ? Number(hash.statusAt) : undefined,
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import type { Redis } from 'ioredis';
+import { RollbotError } from '../../core/errors.js';
+
+export interface DeployLock {
+  env: string;
+  holder: string;
+  since: number;
+  reason: string;
+}
+
+export class EnvironmentLocked extends RollbotError {
+  readonly code = 'environment_locked';
+  constructor(lock: DeployLock) {
+    super(
+      `\`${lock.env}\` is locked by <@${lock.holder}> since ${new Date(lock.since).toISOString().replace('T', ' ').slice(0, 16)} UTC${lock.reason ? ` (${lock.reason})` : ''}. Ask them to \`/unlock ${lock.env}\`, or wait.`,
+    );
+  }
+}
+
+export class LockNotHeld extends RollbotError {
+  readonly code = 'lock_not_held';
+}
+
+// KEYS[1] locks hash. ARGV: env, lock json, holder.
+const LOCK = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current then return current end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 'ok'
+`;
+
+/**
+ * Deploy locks (hubot-deploy, Atlantis): a locked environment refuses rollouts and release applies
+ * from anyone but the holder.
+ */
+export class DeployLocks {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key = 'rollbot:locks',
+  ) {}
+
+  /** Takes the lock, or returns the lock someone else already holds. */
+  async lock(env: string, holder: string, reason: string, now: number): Promise<{ ok: true; lock: DeployLock } | { ok: false; lock: DeployLock }> {
+    const lock: DeployLock = { env, holder, since: now, reason };
+    const result = (await this.redis.eval(LOCK, 1, this.key, env, JSON.stringify(lock), holder)) as string;
+    if (result === 'ok') return { ok: true, lock };
+    return { ok: false, lock: JSON.parse(result) as DeployLock };
+  }
+
+  /** Only the holder unlocks, unless forced (which the caller audits). */
+  async unlock(env: string, user: string, force = false): Promise<DeployLock> {
+    const current = await this.get(env);
+    if (!current) throw new LockNotHeld(`\`${env}\` is not locked.`);
+    if (current.holder !== user && !force) {
+      throw new LockNotHeld(`\`${env}\` is locked by <@${current.holder}>, not you. Ask them, or use \`/unlock ${env} --force\` if they are away.`);
+    }
+    await this.redis.hdel(this.key, env);
+    return current;
+  }
+
+  async get(env: string): Promise<DeployLock | undefined> {
+    const raw = await this.redis.hget(this.key, env);
+    return raw ? (JSON.parse(raw) as DeployLock) : undefined;
+  }
+
+  async list(): Promise<DeployLock[]> {
+    return Object.values(await this.redis.hgetall(this.key)).map((raw) => JSON.parse(raw) as DeployLock);
+  }
+
+  /** Throws EnvironmentLocked unless the environment is free or held by `user`. */
+  async assertMayDeploy(env: string, user: string): Promise<void> {
+    const lock = await this.get(env);
+    if (lock && lock.holder !== user) throw new EnvironmentLocked(lock);
+  }
+}
