@@ -4,6 +4,8 @@ import { usageText } from '../core/commands/usage.js';
 import { isRollbotError, userMessageOf } from '../core/errors.js';
 import { handleAction, type ActionReply } from './handlers/action-handler.js';
 import { handleFlux } from './handlers/flux-handler.js';
+import { handleLock } from './handlers/lock-handler.js';
+import { handleAudit } from './handlers/audit-handler.js';
 import { handleRollout } from './handlers/rollout-handler.js';
 import { ephemeral, type Reply, type RequestContext, type RouterDeps } from './handlers/router-deps.js';
 import { handleRwenv } from './handlers/rwenv-handler.js';
@@ -48,6 +50,12 @@ export class CommandRouter {
         return handleServices(this.deps, command, ctx);
       case 'flux':
         return handleFlux(this.deps, command, ctx);
+      case 'lock':
+      case 'unlock':
+      case 'locks':
+        return handleLock(this.deps, command, ctx);
+      case 'audit':
+        return handleAudit(this.deps, command);
     }
   }
 

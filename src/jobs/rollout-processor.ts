@@ -5,12 +5,15 @@ import { rolloutSummary } from '../core/rollout/rollout-summary.js';
 import type { RolloutJobData } from './job-data.js';
 import type { JobProcessor } from './job-processor.js';
 import { reportFailure } from './user-errors.js';
+import type { DeployLocks } from './release/deploy-locks.js';
 
 /** Runs one rollout; the job id doubles as the request id that keeps a recovered job exactly-once. */
-export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEngine }): JobProcessor<RolloutJobData> {
+export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEngine; locks: DeployLocks }): JobProcessor<RolloutJobData> {
   return async (data, attempt, reporter) => {
     try {
       const env = environmentOf(deps.config, data.env);
+      // Checked again here: the lock may have been taken while the job waited in the queue.
+      if (!data.dryRun) await deps.locks.assertMayDeploy(env.name, data.origin.user);
       const result = await deps.engine.rollout(
         env,
         { service: data.service, pr: data.pr, sha: data.sha, dryRun: data.dryRun, requestedBy: data.origin.user, requestId: attempt.jobId },

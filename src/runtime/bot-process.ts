@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { createBoltApp } from '../bot/bolt-app.js';
 import { CommandRouter } from '../bot/command-router.js';
 import { CatalogStore } from '../core/catalog/catalog-store.js';
+import { DeployLocks } from '../jobs/release/deploy-locks.js';
+import { AuditLog } from '../jobs/release/audit-log.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { ChannelBindings } from '../jobs/channel-bindings.js';
@@ -19,6 +21,7 @@ export interface BotProcessOptions {
   slackApiUrl?: string;
   port: number;
   queuePrefix?: string;
+  clock?: () => number;
 }
 
 export interface RunningBot {
@@ -37,7 +40,15 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   }
   const redis = createRedisConnection(options.redisUrl);
   const enqueuer = new JobEnqueuer(redis, options.queuePrefix);
-  const router = new CommandRouter({ config: options.config, enqueuer, bindings: new ChannelBindings(redis), catalogs: new CatalogStore() });
+  const router = new CommandRouter({
+    config: options.config,
+    enqueuer,
+    bindings: new ChannelBindings(redis),
+    catalogs: new CatalogStore(),
+    locks: new DeployLocks(redis),
+    audit: new AuditLog(redis),
+    clock: options.clock ?? Date.now,
+  });
   const app = createBoltApp({
     token: options.slackBotToken,
     signingSecret: options.slackSigningSecret,

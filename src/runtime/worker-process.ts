@@ -11,6 +11,7 @@ import { JobEnqueuer } from '../jobs/job-enqueuer.js';
 import { rolloutProcessor } from '../jobs/rollout-processor.js';
 import { catalogProcessor } from '../jobs/catalog-processor.js';
 import { fluxProcessor } from '../jobs/flux-processor.js';
+import { DeployLocks } from '../jobs/release/deploy-locks.js';
 
 export interface WorkerProcessOptions {
   config: LoadedConfig;
@@ -41,7 +42,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const worker = new RollbotWorker({
     connection: redis,
     processors: {
-      rollout: rolloutProcessor({ config: options.config, engine }),
+      rollout: rolloutProcessor({ config: options.config, engine, locks: new DeployLocks(redis) }),
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
       flux: fluxProcessor({ config: options.config, catalogs }),
     },

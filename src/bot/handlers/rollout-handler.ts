@@ -8,6 +8,7 @@ export async function handleRollout(deps: RouterDeps, command: RolloutCommand, c
   const pr = requirePr(command.pr?.toString(), command.service);
   const env = await environmentFor(deps, ctx, command.env);
   if (env.readOnly && !command.dryRun) throw new ReadOnlyEnvironment(env.name);
+  if (!command.dryRun) await deps.locks.assertMayDeploy(env.name, ctx.user);
   const { jobId, created } = await deps.enqueuer.enqueue(
     { kind: 'rollout', origin: originOf(ctx), env: env.name, service: command.service, pr, sha: command.sha, dryRun: command.dryRun },
     ctx.idempotencyKey,

@@ -5,6 +5,8 @@ import type { EnvironmentConfig } from '../../core/config/schema.js';
 import type { ChannelBindings } from '../../jobs/channel-bindings.js';
 import type { JobOrigin } from '../../jobs/job-data.js';
 import type { JobEnqueuer } from '../../jobs/job-enqueuer.js';
+import type { AuditLog } from '../../jobs/release/audit-log.js';
+import type { DeployLocks } from '../../jobs/release/deploy-locks.js';
 import { plainMessage, type SlackMessage } from '../render/block-kit.js';
 import type { CommandSource } from '../../core/commands/parse.js';
 
@@ -13,6 +15,10 @@ export interface RouterDeps {
   enqueuer: JobEnqueuer;
   bindings: ChannelBindings;
   catalogs: CatalogStore;
+  locks: DeployLocks;
+  audit: AuditLog;
+  /** Injectable for deadlines and lock timestamps (tests move time forward). */
+  clock: () => number;
 }
 
 export interface RequestContext {

@@ -6,6 +6,10 @@ export type Command =
   | { kind: 'rwenv'; action: 'set'; env: string }
   | ServicesCommand
   | FluxCommand
+  | { kind: 'lock'; env: string; reason: string }
+  | { kind: 'unlock'; env: string; force: boolean }
+  | { kind: 'locks' }
+  | { kind: 'audit'; service?: string; limit: number }
   | { kind: 'help'; topic?: string; reason?: string };
 
 export type ServicesCommand =

@@ -101,6 +101,28 @@ function parseFlux(args: string[]): Command {
   return { kind: 'flux', action: write, resource, name: validateServiceName(name), env };
 }
 
+function parseLock(verb: 'lock' | 'unlock', args: string[]): Command {
+  if (verb === 'lock') {
+    const [env, ...reason] = args;
+    if (!env) throw new InvalidInput(`Which environment? Usage: ${USAGE.lock}`);
+    return { kind: 'lock', env: validateEnvironmentName(env), reason: reason.join(' ').slice(0, 200) };
+  }
+  const { values, positionals } = parseFlags('lock', args, { force: { type: 'boolean' } });
+  const [env, ...extra] = positionals;
+  if (!env) throw new InvalidInput(`Which environment? Usage: ${USAGE.lock}`);
+  if (extra.length) tooMany('lock', extra);
+  return { kind: 'unlock', env: validateEnvironmentName(env), force: values.force === true };
+}
+
+function parseAudit(args: string[]): Command {
+  const { values, positionals } = parseFlags('audit', args, { limit: { type: 'string' } });
+  const [service, ...extra] = positionals;
+  if (extra.length) tooMany('audit', extra);
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new InvalidInput(`--limit takes a number from 1 to 200. Usage: ${USAGE.audit}`);
+  return { kind: 'audit', service: service === undefined ? undefined : validateServiceName(service), limit };
+}
+
 /** Slash command names, including seed 000's hyphenated forms (`/rwenv-set dev`). */
 function verbTokens(slashCommand: string | undefined, tokens: string[]): string[] {
   if (!slashCommand) return tokens;
@@ -134,6 +156,13 @@ export function parseCommand(text: string, options: { slashCommand?: string } = 
       return parseServices(args);
     case 'flux':
       return parseFlux(args);
+    case 'lock':
+    case 'unlock':
+      return parseLock(verb, args);
+    case 'locks':
+      return { kind: 'locks' };
+    case 'audit':
+      return parseAudit(args);
     case undefined:
     case 'help':
     case 'rollbot':

@@ -1,0 +1,35 @@
+import type { Command } from '../../core/commands/command.js';
+import { environmentOf } from '../../core/config/load.js';
+import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
+import { ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+
+/** `/lock`, `/unlock`, `/locks`: announced in the channel, and audited. */
+export async function handleLock(deps: RouterDeps, command: Extract<Command, { kind: 'lock' | 'unlock' | 'locks' }>, ctx: RequestContext): Promise<Reply> {
+  const now = deps.clock();
+  switch (command.kind) {
+    case 'lock': {
+      const env = environmentOf(deps.config, command.env);
+      const result = await deps.locks.lock(env.name, ctx.user, command.reason, now);
+      if (!result.ok) {
+        if (result.lock.holder === ctx.user) return ephemeral(`You already hold the lock on \`${env.name}\`.`);
+        throw new EnvironmentLocked(result.lock);
+      }
+      await deps.audit.append({ type: 'lock', who: ctx.user, env: env.name, detail: command.reason || undefined, at: now });
+      return inChannel(`🔒 <@${ctx.user}> locked \`${env.name}\`${command.reason ? `: ${command.reason}` : ''}. Rollouts and release applies by others are refused until \`/unlock ${env.name}\`.`);
+    }
+    case 'unlock': {
+      const env = environmentOf(deps.config, command.env);
+      const released = await deps.locks.unlock(env.name, ctx.user, command.force);
+      const forced = released.holder !== ctx.user;
+      await deps.audit.append({ type: 'unlock', who: ctx.user, env: env.name, detail: forced ? `forced; held by ${released.holder}` : undefined, at: now });
+      return inChannel(`🔓 <@${ctx.user}> unlocked \`${env.name}\`${forced ? ` (held by <@${released.holder}> since ${when(released.since)})` : ''}.`);
+    }
+    case 'locks': {
+      const locks = await deps.locks.list();
+      if (locks.length === 0) return ephemeral('No environment is locked.');
+      return ephemeral(['*Locked environments*', ...locks.map((l) => `• \`${l.env}\` by <@${l.holder}> since ${when(l.since)}${l.reason ? `: ${l.reason}` : ''}`)].join('\n'));
+    }
+  }
+}
