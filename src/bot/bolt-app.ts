@@ -1,4 +1,5 @@
-import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type CustomRoute } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
+import type { Application } from 'express';
 import { HANDLED_ACTIONS } from './handlers/action-handler.js';
 import type { WebClient } from '@slack/web-api';
 import type { EventDedupe } from '../jobs/event-dedupe.js';
@@ -12,8 +13,11 @@ export interface BotOptions {
   slackApiUrl?: string;
   router: CommandRouter;
   dedupe: EventDedupe;
-  customRoutes?: CustomRoute[];
+  /** HTTP mode serves Slack from this express app (beside /healthz, /metrics…) at /slack/events. */
+  expressApp: Application;
   logLevel?: LogLevel;
+  /** Called once per command, mention, DM or click: metrics and logs. */
+  onRequest?: (event: { kind: string; source: string; user: string; channel: string }) => void;
 }
 
 async function sendReply(client: WebClient, reply: Reply, ctx: RequestContext): Promise<void> {
@@ -38,15 +42,13 @@ export function createBoltApp(options: BotOptions): App {
         token: options.token,
         clientOptions,
         logLevel,
-        receiver: new HTTPReceiver({
-          signingSecret: options.signingSecret ?? '',
-          customRoutes: options.customRoutes,
-          logLevel,
-        }),
+        receiver: new ExpressReceiver({ signingSecret: options.signingSecret ?? '', app: options.expressApp, logLevel }),
       });
   const { router, dedupe } = options;
+  const seen = (kind: string, source: string, user: string, channel: string) => options.onRequest?.({ kind, source, user, channel });
 
   app.command(/.*/, async ({ command, ack }) => {
+    seen(command.command.replace(/^\//, ''), 'slash', command.user_id, command.channel_id);
     const reply = await router.handle(
       command.text,
       { source: 'slash', channel: command.channel_id, user: command.user_id, idempotencyKey: command.trigger_id },
@@ -57,6 +59,7 @@ export function createBoltApp(options: BotOptions): App {
 
   app.event('app_mention', async ({ event, body, client }) => {
     if (!(await dedupe.claim(String(body.event_id)))) return;
+    seen('mention', 'mention', event.user ?? 'unknown', event.channel);
     const ctx: RequestContext = {
       source: 'mention',
       channel: event.channel,
@@ -71,6 +74,7 @@ export function createBoltApp(options: BotOptions): App {
     // Only direct messages from people: channel chatter needs a mention, and bots are ignored.
     if (message.channel_type !== 'im' || message.subtype !== undefined || !('text' in message) || !message.text) return;
     if (!(await dedupe.claim(String((body as { event_id?: string }).event_id)))) return;
+    seen('dm', 'dm', message.user, message.channel);
     const ctx: RequestContext = {
       source: 'dm',
       channel: message.channel,
@@ -83,6 +87,7 @@ export function createBoltApp(options: BotOptions): App {
 
   app.action<BlockAction<ButtonAction>>(new RegExp(`^(${HANDLED_ACTIONS.join('|')})$`), async ({ ack, body, action, respond }) => {
     await ack();
+    seen(action.action_id, 'action', body.user.id, body.channel?.id ?? '');
     const ctx: RequestContext = {
       source: 'slash',
       channel: body.channel?.id ?? body.user.id,

@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../core/config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { startBot } from '../runtime/bot-process.js';
 import { startWorker } from '../runtime/worker-process.js';
+import { createLogger } from '../runtime/logger.js';
 
 function requireRedis(options: EnvOptions): string {
   if (!options.redisUrl) throw new ConfigError('REDIS_URL is not set. Point it at your Redis (e.g. redis://localhost:6379), or use `rollbot local` which starts one.');
@@ -19,7 +20,8 @@ function stopOnSignal(stop: () => Promise<void>): void {
 }
 
 export async function runBot(config: LoadedConfig, options: EnvOptions): Promise<void> {
-  const bot = await startBot({ config, redisUrl: requireRedis(options), ...options });
+  const board = options.queueBoardUser && options.queueBoardPassword ? { user: options.queueBoardUser, password: options.queueBoardPassword } : undefined;
+  const bot = await startBot({ config, redisUrl: requireRedis(options), ...options, logger: createLogger(options.logLevel, 'rollbot-bot'), queueBoard: board });
   process.stdout.write(`rollbot bot listening on :${bot.port} (${options.slackAppToken ? 'Socket Mode' : 'HTTP, POST /slack/events'})\n`);
   stopOnSignal(() => bot.stop());
 }
@@ -32,6 +34,7 @@ export async function runWorker(config: LoadedConfig, options: EnvOptions): Prom
     concurrency: options.workerConcurrency,
     lockDurationMs: options.jobLockMs,
     stalledIntervalMs: options.jobLockMs,
+    logger: createLogger(options.logLevel, 'rollbot-worker'),
   });
   process.stdout.write(`rollbot worker running (concurrency ${options.workerConcurrency})\n`);
   stopOnSignal(() => worker.stop());

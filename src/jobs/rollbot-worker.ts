@@ -1,5 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { RollbotJobData, RollbotJobKind } from './job-data.js';
 import type { JobProcessor, ProcessorTable } from './job-processor.js';
 import type { JobReporterFactory } from './job-reporter.js';
@@ -14,6 +15,7 @@ export interface WorkerOptions {
   /** How long a job's lock lives without renewal; a killed worker's job is recovered after it. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  logger?: Logger;
 }
 
 /** Consumes every queue and runs each job through its kind's processor. */
@@ -34,7 +36,11 @@ export class RollbotWorker {
         // A job recovered after a crash runs again; processors are idempotent (request trailers, locks).
         maxStalledCount: 3,
       });
-      worker.on('error', () => undefined); // connection blips are retried by ioredis
+      worker.on('error', (error) => o.logger?.warn({ err: error.message, kind }, 'worker connection error'));
+      worker.on('completed', (job) => o.logger?.info({ jobId: job.id, kind, ms: (job.finishedOn ?? 0) - (job.processedOn ?? 0) }, 'job completed'));
+      worker.on('failed', (job, error) =>
+        o.logger?.warn({ jobId: job?.id, kind, attempt: job?.attemptsMade, err: error.message }, 'job failed'),
+      );
       this.workers.push(worker);
     }
     return this;
@@ -50,6 +56,7 @@ export class RollbotWorker {
       },
     });
     const attempt = { jobId: id, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 };
+    this.options.logger?.info({ jobId: id, kind: job.data.kind, attempt: attempt.attempt, user: job.data.origin.user }, 'job started');
     const processor = this.options.processors[job.data.kind] as JobProcessor;
     return processor(job.data, attempt, reporter);
   }

@@ -5,6 +5,7 @@ import { engineFor } from './engine-factory.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { createRedisConnection } from '../jobs/redis-connection.js';
+import type { Logger } from './logger.js';
 import { RollbotWorker } from '../jobs/rollbot-worker.js';
 import { CatalogStore } from '../core/catalog/catalog-store.js';
 import { JobEnqueuer } from '../jobs/job-enqueuer.js';
@@ -23,6 +24,7 @@ export interface WorkerProcessOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   minUpdateIntervalMs?: number;
+  logger?: Logger;
 }
 
 export interface RunningWorker {
@@ -46,11 +48,15 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
       flux: fluxProcessor({ config: options.config, catalogs }),
     },
-    reporting: new SlackJobReporting(client, { minUpdateIntervalMs: options.minUpdateIntervalMs }),
+    reporting: new SlackJobReporting(client, {
+      minUpdateIntervalMs: options.minUpdateIntervalMs,
+      onError: (error) => options.logger?.warn({ err: String(error) }, 'could not update Slack'),
+    }),
     concurrency: options.concurrency,
     prefix: options.queuePrefix,
     lockDurationMs: options.lockDurationMs,
     stalledIntervalMs: options.stalledIntervalMs,
+    logger: options.logger,
   }).start();
   return {
     worker,

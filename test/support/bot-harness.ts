@@ -51,6 +51,16 @@ export class BotHarness {
   worker?: RunningWorker;
   user!: SlackUserClient;
   botPort = 0;
+  /** The bot's clock; tests move it forward to pass deadlines. */
+  clockOffsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  get botUrl(): string {
+    return `http://127.0.0.1:${this.botPort}`;
+  }
 
   static async start(options: HarnessOptions = {}): Promise<BotHarness> {
     const h = new BotHarness();
@@ -96,6 +106,8 @@ export class BotHarness {
       slackSigningSecret: SIGNING_SECRET,
       slackApiUrl: this.emulator.apiUrl,
       port: this.botPort,
+      queueBoard: { user: 'ops', password: 'board-secret' },
+      clock: () => this.now(),
     });
     this.user = new SlackUserClient({ botUrl: `http://127.0.0.1:${this.botPort}/slack/events`, signingSecret: SIGNING_SECRET, emulator: this.emulator });
   }

@@ -15,6 +15,9 @@ export interface EnvOptions {
   logLevel: string;
   /** How long a job's lock lasts; a killed worker's job is picked up again after about this long. */
   jobLockMs: number;
+  /** Bull Board at /admin/queues is served only with these basic-auth credentials (or in local mode). */
+  queueBoardUser?: string;
+  queueBoardPassword?: string;
 }
 
 function intOr(raw: string | undefined, fallback: number, key: string): number {
@@ -38,5 +41,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     workerConcurrency: intOr(env.WORKER_CONCURRENCY, 4, 'WORKER_CONCURRENCY'),
     logLevel: env.LOG_LEVEL || 'info',
     jobLockMs: intOr(env.ROLLBOT_JOB_LOCK_MS, 30_000, 'ROLLBOT_JOB_LOCK_MS'),
+    queueBoardUser: env.QUEUE_BOARD_USER || undefined,
+    queueBoardPassword: env.QUEUE_BOARD_PASSWORD || undefined,
   };
 }
