@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { resolveRegistry, type RegistryConfig } from './registry-config.js';
+import { DEFAULT_TAG_TEMPLATE, parseTagTemplate } from './tag-template.js';
+
+/**
+ * Proposed config for `/release`, to be merged into config/schema.ts: `release` per environment,
+ * `github` and `jira` at the top level. Secrets never sit in the YAML: keys ending in `Env` name the
+ * environment variable that holds them, and the resolvers below read them from a given env map.
+ */
+
+const ENV_VAR = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, like REGISTRY_PASSWORD');
+
+/** Checks with the real parser, so the config error is the parser's sentence (e.g. naming {foo}). */
+const tagTemplate = z.string().min(1).superRefine((value, ctx) => {
+  try {
+    parseTagTemplate(value);
+  } catch (error) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: error instanceof ConfigError ? error.userMessage.replace(/\.$/, '') : String(error) });
+  }
+});
+
+export const registrySchema = z
+  .object({
+    /** https://quay.io, http://127.0.0.1:5000, … */
+    url: z.string().min(1),
+    /** Repository path with {service}, e.g. acme/{service}. */
+    repository: z.string().min(1).default('{service}'),
+    username: z.string().min(1).optional(),
+    passwordEnv: ENV_VAR.optional(),
+    /** A pre-issued bearer token for the registry, instead of username/password. */
+    tokenEnv: ENV_VAR.optional(),
+    /** Plain http to a non-loopback host (a LAN registry without TLS). */
+    insecure: z.boolean().default(false),
+  })
+  .strict();
+
+export const releaseSchema = z
+  .object({
+    /** How builds tag images: ps-{pr}-{sha7} (seed 000) or main-{sha7}-{ts} (seed 002). */
+    tagTemplate: tagTemplate.default(DEFAULT_TAG_TEMPLATE),
+    registry: registrySchema,
+    /** Commits listed in the summary before "and N more". */
+    commitLimit: z.number().int().min(1).max(200).default(20),
+    pullRequest: z
+      .object({
+        /** owner/repo of the Flux repo on GitHub; derived from fluxGitRepo when absent. */
+        repo: z.string().min(1).optional(),
+        /** Branch the PR merges into; the environment's branch when absent. */
+        base: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    jira: z
+      .object({
+        project: z.string().regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'must be a Jira project key like AAP'),
+        issueType: z.string().min(1).default('Task'),
+        labels: z.array(z.string().regex(/^\S+$/, 'must be labels without spaces')).default(['release']),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const githubSchema = z
+  .object({
+    /** https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise. */
+    baseUrl: z.string().url().default('https://api.github.com'),
+    tokenEnv: ENV_VAR.default('GITHUB_TOKEN'),
+  })
+  .strict();
+
+export const jiraSchema = z
+  .object({
+    baseUrl: z.string().url(),
+    /** Jira Cloud: email + API token. Jira Data Center: a bearer personal access token instead. */
+    email: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address').optional(),
+    apiTokenEnv: ENV_VAR.default('JIRA_API_TOKEN'),
+    bearerTokenEnv: ENV_VAR.optional(),
+  })
+  .strict();
+
+export type ReleaseConfig = z.infer<typeof releaseSchema>;
+export type GitHubConfig = z.infer<typeof githubSchema>;
+export type JiraConfig = z.infer<typeof jiraSchema>;
+
+type EnvMap = Record<string, string | undefined>;
+
+/** Reads a secret that the config names; a named but empty variable is a config error, not anonymous access. */
+export function secretFrom(env: EnvMap, variable: string, key: string): string {
+  const value = env[variable];
+  if (!value) throw new ConfigError(`${key} names the environment variable ${variable}, but it is not set. Set it on the bot and worker, or remove ${key}.`);
+  return value;
+}
+
+/** The registry client's config with its secrets read; also validates URL and repository. */
+export function registryConfigOf(config: z.infer<typeof registrySchema>, env: EnvMap): RegistryConfig {
+  const resolved: RegistryConfig = {
+    url: config.url,
+    repository: config.repository,
+    insecure: config.insecure,
+    username: config.username,
+    password: config.passwordEnv ? secretFrom(env, config.passwordEnv, 'registry.passwordEnv') : undefined,
+    token: config.tokenEnv ? secretFrom(env, config.tokenEnv, 'registry.tokenEnv') : undefined,
+  };
+  resolveRegistry(resolved);
+  return resolved;
+}
