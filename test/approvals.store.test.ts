@@ -29,7 +29,7 @@ const request = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
   deadline: 10_000,
   createdAt: 0,
   channel: 'C1',
-  plan: { toTag: 'ps-1-abcdef0' },
+  plan: { toTag: 'ps-1-abcdef0' } as ApprovalRequest['plan'],
   ...over,
 });
 

@@ -1,6 +1,8 @@
 import { App, ExpressReceiver, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
 import type { Application } from 'express';
 import { HANDLED_ACTIONS } from './handlers/action-handler.js';
+import { RELEASE_REJECT_ACTION, RELEASE_REJECT_MODAL } from '../jobs/release/release-actions.js';
+import { rejectModal } from './render/release-card.js';
 import type { WebClient } from '@slack/web-api';
 import type { EventDedupe } from '../jobs/event-dedupe.js';
 import type { CommandRouter, Reply, RequestContext } from './command-router.js';
@@ -98,6 +100,23 @@ export function createBoltApp(options: BotOptions): App {
     const { text, blocks } = reply.message;
     if ('replaceOriginal' in reply && reply.replaceOriginal) await respond({ replace_original: true, text, blocks });
     else await respond({ response_type: reply.visibility, replace_original: false, text, blocks });
+  });
+
+  // Reject asks why first: the modal must open within the trigger's 3 seconds, so it opens here.
+  app.action<BlockAction<ButtonAction>>(RELEASE_REJECT_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    seen(action.action_id, 'action', body.user.id, body.channel?.id ?? '');
+    const { id } = JSON.parse(action.value ?? '{}') as { id?: string };
+    await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(String(id), RELEASE_REJECT_MODAL) as never });
+  });
+
+  app.view(RELEASE_REJECT_MODAL, async ({ ack, body, view, client }) => {
+    await ack();
+    const { id } = JSON.parse(view.private_metadata || '{}') as { id?: string };
+    const reason = view.state.values.reason?.value?.value ?? '';
+    const reply = await router.handleRejection(String(id), reason, { source: 'slash', channel: body.user.id, user: body.user.id, idempotencyKey: view.id });
+    // A modal has no channel: the outcome goes to the person as a DM from the bot.
+    await client.chat.postMessage({ channel: body.user.id, text: reply.message.text, blocks: reply.message.blocks });
   });
 
   return app;

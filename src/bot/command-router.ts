@@ -6,6 +6,7 @@ import { handleAction, type ActionReply } from './handlers/action-handler.js';
 import { handleFlux } from './handlers/flux-handler.js';
 import { handleLock } from './handlers/lock-handler.js';
 import { handleAudit } from './handlers/audit-handler.js';
+import { handleRelease, handleReject } from './handlers/release-handler.js';
 import { handleRollout } from './handlers/rollout-handler.js';
 import { ephemeral, type Reply, type RequestContext, type RouterDeps } from './handlers/router-deps.js';
 import { handleRwenv } from './handlers/rwenv-handler.js';
@@ -26,6 +27,10 @@ export class CommandRouter {
 
   async handleAction(actionId: string, value: string | undefined, ctx: RequestContext): Promise<ActionReply> {
     return this.guard(() => handleAction(this.deps, actionId, value, ctx));
+  }
+
+  async handleRejection(approvalId: string, reason: string, ctx: RequestContext): Promise<Reply> {
+    return this.guard(() => handleReject(this.deps, approvalId, reason, ctx));
   }
 
   /** User errors become an ephemeral sentence; anything else is a bug and propagates. */
@@ -50,6 +55,8 @@ export class CommandRouter {
         return handleServices(this.deps, command, ctx);
       case 'flux':
         return handleFlux(this.deps, command, ctx);
+      case 'release':
+        return handleRelease(this.deps, command, ctx);
       case 'lock':
       case 'unlock':
       case 'locks':

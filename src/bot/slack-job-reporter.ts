@@ -44,7 +44,7 @@ export class SlackJobReporting implements JobReporterFactory {
         await message.flush();
       },
       async fail(text, options) {
-        message.set(progressMessage(latest, origin.user, { ok: false, text, retrying: options?.willRetry }));
+        message.set(progressMessage(latest, origin.user, { ok: false, text, retrying: options?.willRetry }, options?.buttons));
         await message.flush();
       },
     };

@@ -35,6 +35,7 @@ export async function runWorker(config: LoadedConfig, options: EnvOptions): Prom
     lockDurationMs: options.jobLockMs,
     stalledIntervalMs: options.jobLockMs,
     logger: createLogger(options.logLevel, 'rollbot-worker'),
+    variables: options.variables,
   });
   process.stdout.write(`rollbot worker running (concurrency ${options.workerConcurrency})\n`);
   stopOnSignal(() => worker.stop());

@@ -41,5 +41,18 @@ export interface FluxJobData {
   command: FluxCommand;
 }
 
-export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData;
+export interface ReleaseJobData {
+  kind: 'release';
+  origin: JobOrigin;
+  env: string;
+  /** prepare: check and ask for approval; apply: after approval; expire: at the deadline. */
+  action: 'prepare' | 'apply' | 'expire';
+  service?: string;
+  sha?: string;
+  tag?: string;
+  pr?: number;
+  approvalId?: string;
+}
+
+export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData;
 export type RollbotJobKind = RollbotJobData['kind'];

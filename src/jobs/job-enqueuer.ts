@@ -44,11 +44,12 @@ export class JobEnqueuer {
     return queue;
   }
 
-  async enqueue(data: RollbotJobData, idempotencyKey: string): Promise<EnqueueResult> {
+  /** `delayMs` schedules the job (e.g. a release's expiry at its deadline). */
+  async enqueue(data: RollbotJobData, idempotencyKey: string, delayMs?: number): Promise<EnqueueResult> {
     const jobId = jobIdFor(data.kind, idempotencyKey);
     const queue = this.queue(data.kind);
     if (await queue.getJob(jobId)) return { jobId, created: false };
-    const job = await queue.add(data.kind, data, { ...JOB_OPTIONS, jobId });
+    const job = await queue.add(data.kind, data, { ...JOB_OPTIONS, jobId, ...(delayMs ? { delay: Math.max(0, delayMs) } : {}) });
     // add() with an existing id returns the existing job; its timestamp tells a race apart.
     return { jobId: job.id ?? jobId, created: true };
   }

@@ -12,7 +12,7 @@ export interface ResultButton {
 /** How a job shows itself to people: progress while it runs, then one final outcome. */
 export interface JobReporter extends Reporter {
   succeed(summary: string, options?: { buttons?: ResultButton[] }): Promise<void>;
-  fail(message: string, options?: { willRetry?: boolean }): Promise<void>;
+  fail(message: string, options?: { willRetry?: boolean; buttons?: ResultButton[] }): Promise<void>;
 }
 
 export interface JobContext {

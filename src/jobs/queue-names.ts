@@ -3,6 +3,7 @@ export const QUEUE_NAMES = {
   rollout: 'rollbot-rollout',
   catalog: 'rollbot-catalog',
   flux: 'rollbot-flux',
+  release: 'rollbot-release',
 } as const;
 
 export const DEFAULT_PREFIX = 'rollbot';

@@ -36,13 +36,18 @@ export class RollbotMetrics {
     help: 'Pushes retried because someone else pushed first',
     registers: [this.registry],
   });
-  readonly approvalsPending = new Gauge({
-    name: 'rollbot_approvals_pending',
-    help: 'Release requests waiting for approval',
-    registers: [this.registry],
-  });
+  readonly approvalsPending: Gauge;
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  constructor(options: { defaultMetrics?: boolean; pendingApprovals?: () => Promise<number> } = {}) {
+    const count = options.pendingApprovals;
+    this.approvalsPending = new Gauge({
+      name: 'rollbot_approvals_pending',
+      help: 'Release requests waiting for approval',
+      registers: [this.registry],
+      async collect() {
+        if (count) this.set(await count().catch(() => 0));
+      },
+    });
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'rollbot_' });
   }
 }

@@ -2,7 +2,11 @@ import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import express from 'express';
 import type { Redis } from 'ioredis';
+import { WebClient } from '@slack/web-api';
 import { createBoltApp } from '../bot/bolt-app.js';
+import { ApproverDirectory } from '../bot/approver-directory.js';
+import { SlackApprovalPublisher } from '../bot/slack-approval-publisher.js';
+import { ApprovalStore } from '../jobs/release/approval-store.js';
 import { CommandRouter } from '../bot/command-router.js';
 import { CatalogStore } from '../core/catalog/catalog-store.js';
 import type { LoadedConfig } from '../core/config/load.js';
@@ -50,7 +54,9 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   const log = options.logger ?? createLogger('silent');
   const redis = createRedisConnection(options.redisUrl);
   const enqueuer = new JobEnqueuer(redis, options.queuePrefix);
-  const metrics = new RollbotMetrics();
+  const approvals = new ApprovalStore(redis);
+  const metrics = new RollbotMetrics({ pendingApprovals: () => approvals.pendingCount() });
+  const client = new WebClient(options.slackBotToken, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {});
   const jobMetrics = new JobMetricsCollector(metrics, enqueuer, redis, options.queuePrefix).start();
 
   const web = express();
@@ -68,6 +74,9 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
     catalogs: new CatalogStore(),
     locks: new DeployLocks(redis),
     audit: new AuditLog(redis),
+    approvals,
+    approvers: new ApproverDirectory(client),
+    publisher: new SlackApprovalPublisher(client),
     clock: options.clock ?? Date.now,
   });
   const app = createBoltApp({

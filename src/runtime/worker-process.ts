@@ -13,6 +13,11 @@ import { rolloutProcessor } from '../jobs/rollout-processor.js';
 import { catalogProcessor } from '../jobs/catalog-processor.js';
 import { fluxProcessor } from '../jobs/flux-processor.js';
 import { DeployLocks } from '../jobs/release/deploy-locks.js';
+import { ApprovalStore } from '../jobs/release/approval-store.js';
+import { AuditLog } from '../jobs/release/audit-log.js';
+import { releaseProcessor } from '../jobs/release/release-processor.js';
+import { SlackApprovalPublisher } from '../bot/slack-approval-publisher.js';
+import { releaseIntegrations } from './release-integrations.js';
 
 export interface WorkerProcessOptions {
   config: LoadedConfig;
@@ -25,6 +30,9 @@ export interface WorkerProcessOptions {
   stalledIntervalMs?: number;
   minUpdateIntervalMs?: number;
   logger?: Logger;
+  /** Variables holding secrets the config names (registry password, GitHub and Jira tokens). */
+  variables?: Record<string, string | undefined>;
+  clock?: () => number;
 }
 
 export interface RunningWorker {
@@ -41,12 +49,27 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const catalogs = new CatalogStore();
   const engine = engineFor(options.config, catalogs);
   const queues = new JobEnqueuer(redis, options.queuePrefix);
+  const locks = new DeployLocks(redis);
+  const variables = options.variables ?? {};
   const worker = new RollbotWorker({
     connection: redis,
     processors: {
-      rollout: rolloutProcessor({ config: options.config, engine, locks: new DeployLocks(redis) }),
+      rollout: rolloutProcessor({ config: options.config, engine, locks }),
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
       flux: fluxProcessor({ config: options.config, catalogs }),
+      release: releaseProcessor({
+        config: options.config,
+        engine,
+        catalogs,
+        approvals: new ApprovalStore(redis),
+        locks,
+        audit: new AuditLog(redis),
+        publisher: new SlackApprovalPublisher(client),
+        enqueue: (data, key, delayMs) => queues.enqueue(data, key, delayMs),
+        secrets: variables,
+        integrations: releaseIntegrations(options.config, variables),
+        clock: options.clock ?? Date.now,
+      }),
     },
     reporting: new SlackJobReporting(client, {
       minUpdateIntervalMs: options.minUpdateIntervalMs,

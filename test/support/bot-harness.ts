@@ -7,6 +7,7 @@ import { startBot, type RunningBot } from '../../src/runtime/bot-process.js';
 import { startWorker, type RunningWorker } from '../../src/runtime/worker-process.js';
 import { SlackUserClient, SlackWebApiEmulator } from '../../src/slack-emulator/index.js';
 import type { RecordedMessage } from '../../src/slack-emulator/types.js';
+import { startReleaseFixture, type ReleaseFixture } from './release-fixture.js';
 import { BareRepo, createSourceRepo, fluxKustomization, helmRelease, helmReleaseWithValuesFrom, removeDir, tempDir, valuesFile } from './git-fixtures.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -20,6 +21,8 @@ export interface HarnessOptions {
   envConfig?: Record<string, unknown>;
   /** Write seed 003's example catalog and point both environments at it. */
   catalog?: boolean;
+  /** Release environments (live, live2, livepr) with a real registry, fake GitHub and Jira. */
+  release?: boolean;
 }
 
 /** Seed 003's catalog, pointing at the harness's Flux layout. */
@@ -50,6 +53,8 @@ export class BotHarness {
   bot!: RunningBot;
   worker?: RunningWorker;
   user!: SlackUserClient;
+  release?: ReleaseFixture;
+  sourceMain: string[] = [];
   botPort = 0;
   /** The bot's clock; tests move it forward to pass deadlines. */
   clockOffsetMs = 0;
@@ -74,7 +79,10 @@ export class BotHarness {
       'clusters/rdebug/apps/frontend/helmrelease.yaml': helmRelease('frontend', 'ps-1-0000000'),
       'clusters/rdebug/flux/apps.yaml': fluxKustomization('apps-papi', './clusters/rdebug/apps/papi'),
     });
-    h.prHeads = (await createSourceRepo(h.root, 'papi', { 42: 2, 43: 1 })).heads;
+    const papiSource = await createSourceRepo(h.root, 'papi', { 42: 2, 43: 1 });
+    h.prHeads = papiSource.heads;
+    h.sourceMain = papiSource.main;
+    if (options.release) h.release = await startReleaseFixture(h.root, h.emulator, h.flux, papiSource.main);
     await createSourceRepo(h.root, 'frontend', { 7: 1 });
     h.configPath = join(h.root, 'rollbot.yaml');
     const catalog = options.catalog ? { catalog: join(h.root, 'services-catalog.json') } : {};
@@ -87,7 +95,9 @@ export class BotHarness {
         environments: {
           rdebug: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), kustomization: 'apps', ...perEnv },
           prod: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), readOnly: true, ...perEnv },
+          ...(h.release?.environments(h.flux.url, join(h.root, '{service}.git')) ?? {}),
         },
+        ...(h.release?.topLevelConfig ?? {}),
         ...options.extraConfig,
       }),
     );
@@ -120,6 +130,7 @@ export class BotHarness {
       slackApiUrl: this.emulator.apiUrl,
       concurrency: 4,
       minUpdateIntervalMs: 200,
+      variables: this.release?.variables,
     });
   }
 
@@ -152,6 +163,7 @@ export class BotHarness {
     await this.worker?.stop();
     await this.bot?.stop();
     await this.emulator?.stop();
+    await this.release?.stop();
     await this.redis?.dispose();
     if (this.root) await removeDir(this.root);
   }

@@ -136,7 +136,7 @@ async function uploadBlob(url: string, name: string, data: Buffer, headers: Reco
   target.searchParams.set('digest', digest);
   const put = await fetch(target, {
     method: 'PUT',
-    headers: { ...headers, 'Content-Type': 'application/octet-stream', 'Content-Length': String(data.length) },
+    headers: { ...headers, 'Content-Type': 'application/octet-stream' },
     body: new Uint8Array(data),
   });
   await put.body?.cancel();

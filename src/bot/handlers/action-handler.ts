@@ -1,6 +1,8 @@
 import { environmentOf } from '../../core/config/load.js';
 import { InvalidInput } from '../../core/errors.js';
 import { SAVE_CATALOG_ACTION } from '../../jobs/catalog-actions.js';
+import { RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION } from '../../jobs/release/release-actions.js';
+import { handleApprove } from './release-handler.js';
 import { servicesTable, SERVICES_PAGE_ACTION } from '../render/services-message.js';
 import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
@@ -20,7 +22,7 @@ function parseValue(value: string | undefined): Record<string, unknown> {
   throw new InvalidInput('That button is out of date. Run the command again.');
 }
 
-export const HANDLED_ACTIONS = [SERVICES_PAGE_ACTION, SAVE_CATALOG_ACTION] as const;
+export const HANDLED_ACTIONS = [SERVICES_PAGE_ACTION, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION] as const;
 
 export async function handleAction(deps: RouterDeps, actionId: string, value: string | undefined, ctx: RequestContext): Promise<ActionReply> {
   const payload = parseValue(value);
@@ -39,6 +41,25 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
         `save-${String(payload.job)}`,
       );
       return queuedReply(created, jobId, `saving the catalog of \`${env.name}\``);
+    }
+    case RELEASE_APPROVE_ACTION:
+      return handleApprove(deps, String(payload.id), ctx);
+    case RELEASE_RETRY_ACTION: {
+      const env = environmentOf(deps.config, String(payload.env));
+      const { jobId, created } = await deps.enqueuer.enqueue(
+        {
+          kind: 'release',
+          action: 'prepare',
+          origin: originOf(ctx),
+          env: env.name,
+          service: String(payload.service),
+          sha: String(payload.sha),
+          tag: typeof payload.tag === 'string' ? payload.tag : undefined,
+          pr: typeof payload.pr === 'number' ? payload.pr : undefined,
+        },
+        ctx.idempotencyKey,
+      );
+      return queuedReply(created, jobId, `a new check of ${String(payload.service)} for \`${env.name}\``);
     }
     default:
       return ephemeral(`I don't know the button '${actionId}'.`);

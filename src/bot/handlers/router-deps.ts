@@ -7,6 +7,9 @@ import type { JobOrigin } from '../../jobs/job-data.js';
 import type { JobEnqueuer } from '../../jobs/job-enqueuer.js';
 import type { AuditLog } from '../../jobs/release/audit-log.js';
 import type { DeployLocks } from '../../jobs/release/deploy-locks.js';
+import type { ApprovalPublisher } from '../../jobs/release/approval-publisher.js';
+import type { ApprovalStore } from '../../jobs/release/approval-store.js';
+import type { ApproverDirectory } from '../approver-directory.js';
 import { plainMessage, type SlackMessage } from '../render/block-kit.js';
 import type { CommandSource } from '../../core/commands/parse.js';
 
@@ -17,6 +20,9 @@ export interface RouterDeps {
   catalogs: CatalogStore;
   locks: DeployLocks;
   audit: AuditLog;
+  approvals: ApprovalStore;
+  approvers: ApproverDirectory;
+  publisher: ApprovalPublisher;
   /** Injectable for deadlines and lock timestamps (tests move time forward). */
   clock: () => number;
 }

@@ -6,6 +6,7 @@ export type Command =
   | { kind: 'rwenv'; action: 'set'; env: string }
   | ServicesCommand
   | FluxCommand
+  | ReleaseCommand
   | { kind: 'lock'; env: string; reason: string }
   | { kind: 'unlock'; env: string; force: boolean }
   | { kind: 'locks' }
@@ -41,3 +42,12 @@ export interface RolloutCommand {
 }
 
 export type CommandKind = Command['kind'];
+
+export interface ReleaseCommand {
+  kind: 'release';
+  service: string;
+  sha: string;
+  env?: string;
+  tag?: string;
+  pr?: number;
+}

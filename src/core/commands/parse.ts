@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInput } from '../errors.js';
-import { validateEnvironmentName, validatePrNumber, validateServiceName, validateSha } from '../validate.js';
+import { validateEnvironmentName, validateImageTag, validatePrNumber, validateServiceName, validateSha } from '../validate.js';
 import { FLUX_GET_TARGETS, FLUX_RESOURCE_KINDS, FLUX_WRITE_ACTIONS, type Command } from './command.js';
 import { parseQuestion } from './questions.js';
 import { tokenize } from './tokenize.js';
@@ -101,6 +101,26 @@ function parseFlux(args: string[]): Command {
   return { kind: 'flux', action: write, resource, name: validateServiceName(name), env };
 }
 
+function parseRelease(args: string[]): Command {
+  const { values, positionals } = parseFlags('release', args, {
+    env: { type: 'string', short: 'e' },
+    tag: { type: 'string' },
+    pr: { type: 'string' },
+  });
+  const [service, sha, ...extra] = positionals;
+  if (!service) throw new InvalidInput(`Which service? Usage: ${USAGE.release}`);
+  if (!sha) throw new InvalidInput(`Which commit? Usage: ${USAGE.release}`);
+  if (extra.length) tooMany('release', extra);
+  return {
+    kind: 'release',
+    service: validateServiceName(service),
+    sha: validateSha(sha),
+    env: values.env === undefined ? undefined : validateEnvironmentName(String(values.env)),
+    tag: values.tag === undefined ? undefined : validateImageTag(String(values.tag)),
+    pr: values.pr === undefined ? undefined : validatePrNumber(String(values.pr)),
+  };
+}
+
 function parseLock(verb: 'lock' | 'unlock', args: string[]): Command {
   if (verb === 'lock') {
     const [env, ...reason] = args;
@@ -150,6 +170,8 @@ export function parseCommand(text: string, options: { slashCommand?: string } = 
       return parseRollout(args);
     case 'rwenv':
       return parseRwenv(args);
+    case 'release':
+      return parseRelease(args);
     case 'services':
     case 'services-mapping':
     case 'service':

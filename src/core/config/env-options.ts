@@ -18,6 +18,8 @@ export interface EnvOptions {
   /** Bull Board at /admin/queues is served only with these basic-auth credentials (or in local mode). */
   queueBoardUser?: string;
   queueBoardPassword?: string;
+  /** Every variable, for secrets the config names by variable (registry.passwordEnv, github.tokenEnv…). */
+  variables: Record<string, string | undefined>;
 }
 
 function intOr(raw: string | undefined, fallback: number, key: string): number {
@@ -43,5 +45,6 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     jobLockMs: intOr(env.ROLLBOT_JOB_LOCK_MS, 30_000, 'ROLLBOT_JOB_LOCK_MS'),
     queueBoardUser: env.QUEUE_BOARD_USER || undefined,
     queueBoardPassword: env.QUEUE_BOARD_PASSWORD || undefined,
+    variables: { ...env },
   };
 }

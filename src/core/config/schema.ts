@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { githubSchema, jiraSchema, releaseSchema } from '../release/release-config.js';
 
 const serviceName = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be a lowercase service name like papi');
 
@@ -29,6 +30,10 @@ export const environmentSchema = z
     kubeconfig: z.string().min(1).optional(),
     kubeContext: z.string().min(1).optional(),
     fluxNamespace: z.string().min(1).default('flux-system'),
+    /** false: `/rollout` is refused here; changes come through approved `/release`s only. */
+    allowRollout: z.boolean().default(true),
+    /** `/release` settings: registry, tag template, approval policy, direct push or PR. */
+    release: releaseSchema.optional(),
   })
   .strict();
 
@@ -47,6 +52,10 @@ export const configSchema = z
     defaultEnvironment: z.string().min(1).optional(),
     /** The flux CLI used by `/flux`; a name on PATH or an absolute path. */
     fluxCli: z.string().min(1).default('flux'),
+    /** For release PRs (pull-request mode). */
+    github: githubSchema.optional(),
+    /** Optional release tickets (seed 001). */
+    jira: jiraSchema.optional(),
     environments: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, -, . or _'), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, 'needs at least one environment, e.g. environments: { dev: { fluxGitRepo: ... } }'),

@@ -95,11 +95,13 @@ export class FluxWorkspace {
     return (await git(['rev-parse', 'HEAD'], this.dir)).stdout.trim();
   }
 
-  /** Pushes HEAD to the branch. A race (someone pushed first) is an outcome, anything else an error. */
-  async push(): Promise<PushOutcome> {
-    const result = await git(['push', '--quiet', '--porcelain', 'origin', `HEAD:refs/heads/${this.env.branch}`], this.dir, {
-      allowFailure: true,
-    });
+  /**
+   * Pushes HEAD to the environment's branch, or (PR mode) to a branch of its own, which a retry
+   * overwrites. A race (someone pushed first) is an outcome, anything else an error.
+   */
+  async push(branch?: string): Promise<PushOutcome> {
+    const target = branch ? ['--force', 'origin', `HEAD:refs/heads/${branch}`] : ['origin', `HEAD:refs/heads/${this.env.branch}`];
+    const result = await git(['push', '--quiet', '--porcelain', ...target], this.dir, { allowFailure: true });
     if (result.exitCode === 0) return { ok: true, sha: (await git(['rev-parse', 'HEAD'], this.dir)).stdout.trim() };
     const output = `${result.stdout}\n${result.stderr}`;
     if (isPushRace(output)) return { ok: false, race: true, stderr: output };

@@ -35,8 +35,28 @@ export const registrySchema = z
   })
   .strict();
 
+const SLACK_ID = z.string().regex(/^[UWS][A-Z0-9_]{2,}$/, 'must be a Slack user ID (U…/W…) or user-group ID (S…)');
+
+export const approvalSchema = z
+  .object({
+    /** Distinct approvers needed before the release is applied. */
+    required: z.number().int().min(1).max(10).default(1),
+    /** Who may approve: user IDs and/or user-group IDs. Empty: anyone but the requester. */
+    approvers: z.array(SLACK_ID).default([]),
+    /** Four eyes by default: the requester may not approve their own release. */
+    allowSelfApproval: z.boolean().default(false),
+    /** Requests expire after this long and can no longer be approved. */
+    deadlineHours: z.number().positive().max(24 * 30).default(24),
+    /** Post approval requests here instead of the channel the release was asked in. */
+    channel: z.string().regex(/^[CGD][A-Z0-9_]+$/, 'must be a Slack channel ID like C0123ABCD').optional(),
+  })
+  .strict();
+
 export const releaseSchema = z
   .object({
+    /** direct: push to the environment's branch; pull-request: push a branch and open a PR (GitHub). */
+    mode: z.enum(['direct', 'pull-request']).default('direct'),
+    approval: approvalSchema.default({}),
     /** How builds tag images: ps-{pr}-{sha7} (seed 000) or main-{sha7}-{ts} (seed 002). */
     tagTemplate: tagTemplate.default(DEFAULT_TAG_TEMPLATE),
     registry: registrySchema,
@@ -81,6 +101,7 @@ export const jiraSchema = z
   .strict();
 
 export type ReleaseConfig = z.infer<typeof releaseSchema>;
+export type ApprovalPolicy = z.infer<typeof approvalSchema>;
 export type GitHubConfig = z.infer<typeof githubSchema>;
 export type JiraConfig = z.infer<typeof jiraSchema>;
 

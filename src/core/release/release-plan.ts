@@ -4,7 +4,6 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { readImageTag } from '../flux/image-tag-edit.js';
 import { locateServiceFile } from '../flux/locate.js';
 import type { FluxWorkspace } from '../flux/workspace.js';
-import { KeyedMutex } from '../keyed-mutex.js';
 import { silentReporter, StepTracker, type Clock, type Reporter } from '../progress.js';
 import { validatePrNumber, validateServiceName, validateSha } from '../validate.js';
 import type { SourceMirror } from './commit-lookup.js';
@@ -25,10 +24,7 @@ export interface PrepareReleaseInput {
   pr?: number;
   sourceRepo: SourceMirror;
   registry: ImageRegistry;
-  /**
-   * A clone of the environment's Flux repo, read-only here (synced, then read). Give it its own
-   * data dir (e.g. `<dataDir>/release`) so it never resets a clone that a rollout is editing.
-   */
+  /** A clone of the environment's Flux repo, read-only here (synced, then read, under its lock). */
   workspace: FluxWorkspace;
   /** The catalog's fluxPath for the service, when there is one (config overrides win). */
   fluxPath?: string;
@@ -69,9 +65,6 @@ export const RELEASE_STEPS = [
   ['current', 'Read current prod'],
   ['commits', 'List commits'],
 ] as const;
-
-// Sync resets the clone; two releases reading one environment's clone take turns.
-const workspaceLocks = new KeyedMutex();
 
 /**
  * Seed 001's release preparation: verify the commit, find its image in the registry, read what the
@@ -134,7 +127,8 @@ export async function readCurrentTag(
   fluxPath: string | undefined,
   fluxRoot: string | undefined,
 ): Promise<{ file: string; tag: string | null; fluxCommit: string }> {
-  return workspaceLocks.run(workspace.dir, async () => {
+  // Sync resets the clone: take turns with rollouts and regenerations on the same clone.
+  return workspace.exclusive(async () => {
     const fluxCommit = await workspace.sync();
     const located = await locateServiceFile(workspace.dir, service, { fluxPath, fluxRoot });
     const text = await readFile(join(workspace.dir, located.file), 'utf8');

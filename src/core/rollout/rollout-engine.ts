@@ -13,7 +13,8 @@ import { validateImageTag, validatePrNumber, validateServiceName, validateSha } 
 
 export interface RolloutRequest {
   service: string;
-  pr: number;
+  /** Needed for the ps-<pr>-<sha7> tag; a release passes its own `tag` instead. */
+  pr?: number;
   sha?: string;
   /** Set an explicit tag instead of `ps-<pr>-<sha7>` (releases use their own tag template). */
   tag?: string;
@@ -22,6 +23,10 @@ export interface RolloutRequest {
   requestedBy?: string;
   /** Stable id of the request; a retried job finds its own earlier commit by it. */
   requestId?: string;
+  /** PR mode: push the change to this new branch instead of the environment's branch. */
+  branch?: string;
+  /** Commit subject instead of `chore(<service>): update image tag to <tag>`. */
+  subject?: string;
 }
 
 export interface RolloutResult {
@@ -37,6 +42,8 @@ export interface RolloutResult {
   diff?: string;
   pushAttempts: number;
   kustomization: string;
+  /** The branch the commit was pushed to (the environment's, or the PR branch). */
+  branch?: string;
 }
 
 export interface RolloutEngineOptions {
@@ -79,8 +86,9 @@ export class RolloutEngine {
 
   async rollout(env: EnvironmentConfig, request: RolloutRequest, reporter: Reporter): Promise<RolloutResult> {
     const service = validateServiceName(request.service);
-    const pr = validatePrNumber(request.pr);
     if (request.tag) validateImageTag(request.tag);
+    else if (request.pr === undefined) throw new InvalidInput(`Which pull request? Use \`/rollout ${service} <pr-number>\`; the tag is ps-<pr>-<sha7>.`);
+    const pr = request.pr === undefined ? undefined : validatePrNumber(request.pr);
     if (env.readOnly && !request.dryRun) throw new ReadOnlyEnvironment(env.name);
 
     const steps = new StepTracker(
@@ -108,10 +116,10 @@ export class RolloutEngine {
         // After locate, so an unknown service is reported as such rather than as a missing source repo.
         sha ??= await steps.run(
           'resolve',
-          async () => (request.sha ? validateSha(request.sha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr)),
+          async () => (request.sha ? validateSha(request.sha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr!)),
           (s) => `${request.sha ? '--sha' : `PR #${pr} head`} ${s.slice(0, 7)}`,
         );
-        const tag = request.tag ?? rolloutTag(pr, sha);
+        const tag = request.tag ?? rolloutTag(pr!, sha);
         const base = { service, environment: env.name, fluxRepo: env.fluxGitRepo, file: located.file, tag, sha, kustomization };
         const edit = await steps.run('edit', () => this.applyEdit(workspace, located, tag), (e) =>
           e.changed ? `${e.previousTag ?? '(empty)'} → ${tag}` : `already at ${tag}`,
@@ -136,13 +144,13 @@ export class RolloutEngine {
         if (request.requestId) trailers['Rollbot-Request'] = request.requestId;
         const commit = await steps.run(
           'commit',
-          () => workspace.commitFile(located.file, `chore(${service}): update image tag to ${tag}`, trailers),
+          () => workspace.commitFile(located.file, request.subject ?? `chore(${service}): update image tag to ${tag}`, trailers),
           (c) => c.slice(0, 7),
         );
-        const pushed = await steps.run('push', () => workspace.push(), (p) =>
-          p.ok ? `${env.branch} (attempt ${attempt})` : `rejected: someone pushed first (attempt ${attempt})`,
+        const pushed = await steps.run('push', () => workspace.push(request.branch), (p) =>
+          p.ok ? `${request.branch ?? env.branch} (attempt ${attempt})` : `rejected: someone pushed first (attempt ${attempt})`,
         );
-        if (pushed.ok) return { ...base, status: 'updated', previousTag: edit.previousTag, commit, pushAttempts: attempt };
+        if (pushed.ok) return { ...base, status: 'updated', previousTag: edit.previousTag, commit, pushAttempts: attempt, branch: request.branch ?? env.branch };
         if (attempt >= this.options.pushAttempts) throw new PushFailed();
         await sleep(this.options.backoffMs?.(attempt) ?? 50 * attempt + Math.random() * 100);
       }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { ReleasePlan } from '../../core/release/release-plan.js';
 
 /** What a release request remembers between clicks. Plain JSON, kept in Redis. */
 export interface ApprovalRequest {
@@ -14,7 +15,16 @@ export interface ApprovalRequest {
   channel: string;
   messageTs?: string;
   /** The prepared release (tags, commits, digest) as the summary showed it. */
-  plan: unknown;
+  plan: ReleasePlan;
+}
+
+/** What applying produced, shown on the card. */
+export interface ApplyResult {
+  commit?: string;
+  branch?: string;
+  unchanged?: boolean;
+  pullRequest?: { number: number; url: string };
+  ticket?: { key: string; url: string };
 }
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'applied' | 'failed';
@@ -26,6 +36,8 @@ export interface ApprovalState {
   rejectedBy?: string;
   reason?: string;
   statusAt?: number;
+  result?: ApplyResult;
+  error?: string;
 }
 
 /**
@@ -34,7 +46,7 @@ export interface ApprovalState {
  */
 export type VoteOutcome = 'recorded' | 'approved' | 'duplicate' | 'self' | 'expired' | 'not_found' | `closed:${ApprovalStatus}`;
 
-// KEYS[1] request hash, KEYS[2] votes hash. ARGV: user, now.
+// KEYS[1] request hash, KEYS[2] votes hash, KEYS[3] pending set. ARGV: user, now, id.
 const VOTE = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 'not_found' end
@@ -42,18 +54,20 @@ if status ~= 'pending' then return 'closed:' .. status end
 local now = tonumber(ARGV[2])
 if now > tonumber(redis.call('HGET', KEYS[1], 'deadline')) then
   redis.call('HSET', KEYS[1], 'status', 'expired', 'statusAt', ARGV[2])
+  redis.call('SREM', KEYS[3], ARGV[3])
   return 'expired'
 end
 if redis.call('HGET', KEYS[1], 'requester') == ARGV[1] and redis.call('HGET', KEYS[1], 'allowSelf') ~= '1' then return 'self' end
 if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 'duplicate' end
 if redis.call('HLEN', KEYS[2]) >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
   redis.call('HSET', KEYS[1], 'status', 'approved', 'statusAt', ARGV[2])
+  redis.call('SREM', KEYS[3], ARGV[3])
   return 'approved'
 end
 return 'recorded'
 `;
 
-// KEYS[1] request hash. ARGV: from-status list (comma separated), to-status, now, field, value, field, value...
+// KEYS[1] request hash, KEYS[2] pending set. ARGV: from-status list (comma separated), to-status, now, id, field, value...
 const TRANSITION = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 'not_found' end
@@ -61,7 +75,8 @@ local allowed = false
 for s in string.gmatch(ARGV[1], '[^,]+') do if s == status then allowed = true end end
 if not allowed then return status end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'statusAt', ARGV[3])
-for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[2] ~= 'pending' then redis.call('SREM', KEYS[2], ARGV[4]) end
+for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 'ok'
 `;
 
@@ -75,6 +90,15 @@ export class ApprovalStore {
 
   private keys(id: string): [string, string] {
     return [`${this.prefix}:${id}`, `${this.prefix}:${id}:votes`];
+  }
+
+  private get pendingKey(): string {
+    return `${this.prefix}s:pending`;
+  }
+
+  /** Requests waiting for votes (the approvals_pending metric). */
+  async pendingCount(): Promise<number> {
+    return this.redis.scard(this.pendingKey);
   }
 
   async create(request: ApprovalRequest): Promise<void> {
@@ -91,7 +115,13 @@ export class ApprovalStore {
       })
       .expire(key, this.ttlSeconds)
       .del(votes)
+      .sadd(this.pendingKey, request.id)
       .exec();
+  }
+
+  /** Records part of the apply result (e.g. a ticket created before the push) without changing status. */
+  async recordResult(id: string, result: ApplyResult): Promise<void> {
+    await this.redis.hset(this.keys(id)[0], 'result', JSON.stringify(result));
   }
 
   async setMessage(id: string, channel: string, ts: string): Promise<void> {
@@ -103,14 +133,14 @@ export class ApprovalStore {
 
   async vote(id: string, user: string, now: number): Promise<VoteOutcome> {
     const [key, votes] = this.keys(id);
-    return (await this.redis.eval(VOTE, 2, key, votes, user, String(now))) as VoteOutcome;
+    return (await this.redis.eval(VOTE, 3, key, votes, this.pendingKey, user, String(now), id)) as VoteOutcome;
   }
 
   /** Moves from one of `from` to `to`; returns false (and changes nothing) from any other status. */
   async transition(id: string, from: ApprovalStatus[], to: ApprovalStatus, now: number, fields: Record<string, string> = {}): Promise<boolean> {
     const [key] = this.keys(id);
     const args = Object.entries(fields).flat();
-    return (await this.redis.eval(TRANSITION, 1, key, from.join(','), to, String(now), ...args)) === 'ok';
+    return (await this.redis.eval(TRANSITION, 2, key, this.pendingKey, from.join(','), to, String(now), id, ...args)) === 'ok';
   }
 
   async get(id: string): Promise<ApprovalState | undefined> {
@@ -126,6 +156,8 @@ export class ApprovalStore {
       rejectedBy: hash.rejectedBy,
       reason: hash.reason,
       statusAt: hash.statusAt ? Number(hash.statusAt) : undefined,
+      result: hash.result ? (JSON.parse(hash.result) as ApplyResult) : undefined,
+      error: hash.error,
     };
   }
 }

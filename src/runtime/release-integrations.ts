@@ -1,0 +1,21 @@
+import { GitHubPullRequests } from '../adapters/github-pull-requests.js';
+import { JiraTickets } from '../adapters/jira-tickets.js';
+import type { LoadedConfig } from '../core/config/load.js';
+import { secretFrom } from '../core/release/release-config.js';
+import type { ReleaseIntegrations } from '../jobs/release/release-apply.js';
+
+/** GitHub (release PRs) and Jira (release tickets), when the config names them; secrets from variables. */
+export function releaseIntegrations(config: LoadedConfig, variables: Record<string, string | undefined>): ReleaseIntegrations {
+  const { github, jira } = config;
+  return {
+    pullRequests: github ? new GitHubPullRequests({ token: secretFrom(variables, github.tokenEnv, 'github.tokenEnv'), baseUrl: github.baseUrl }) : undefined,
+    tickets: jira
+      ? new JiraTickets({
+          baseUrl: jira.baseUrl,
+          auth: jira.bearerTokenEnv
+            ? { bearerToken: secretFrom(variables, jira.bearerTokenEnv, 'jira.bearerTokenEnv') }
+            : { email: jira.email ?? '', apiToken: secretFrom(variables, jira.apiTokenEnv, 'jira.apiTokenEnv') },
+        })
+      : undefined,
+  };
+}
