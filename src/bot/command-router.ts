@@ -7,6 +7,7 @@ import { handleFlux } from './handlers/flux-handler.js';
 import { handleLock } from './handlers/lock-handler.js';
 import { handleAudit } from './handlers/audit-handler.js';
 import { handleRelease, handleReject } from './handlers/release-handler.js';
+import { handleRedeploy } from './handlers/redeploy-handler.js';
 import { handleRollout } from './handlers/rollout-handler.js';
 import { ephemeral, type Reply, type RequestContext, type RouterDeps } from './handlers/router-deps.js';
 import { handleRwenv } from './handlers/rwenv-handler.js';
@@ -57,6 +58,8 @@ export class CommandRouter {
         return handleFlux(this.deps, command, ctx);
       case 'release':
         return handleRelease(this.deps, command, ctx);
+      case 'redeploy':
+        return handleRedeploy(this.deps, command, ctx);
       case 'lock':
       case 'unlock':
       case 'locks':

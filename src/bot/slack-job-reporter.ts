@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { ProgressSnapshot } from '../core/progress.js';
 import type { JobContext, JobReporter, JobReporterFactory } from '../jobs/job-reporter.js';
-import type { SlackMessage } from './render/block-kit.js';
+import { truncate, type SlackMessage } from './render/block-kit.js';
 import { progressMessage } from './render/progress-message.js';
 import { ThrottledMessage, type MessageTransport } from './throttled-message.js';
 
@@ -34,7 +34,14 @@ export class SlackJobReporting implements JobReporterFactory {
       this.options.onError,
     );
     let latest: ProgressSnapshot = { title: job.id, steps: [] };
+    const client = this.client;
     return {
+      async reply(text) {
+        if (!message.postedTs) message.set(progressMessage(latest, origin.user));
+        await message.flush();
+        const threadTs = origin.threadTs ?? message.postedTs;
+        await client.chat.postMessage({ channel: origin.channel, thread_ts: threadTs, text: truncate(text, 3900) });
+      },
       progress(snapshot) {
         latest = snapshot;
         message.set(progressMessage(snapshot, origin.user));

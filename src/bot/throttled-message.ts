@@ -25,6 +25,11 @@ export class ThrottledMessage {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The message's ts once it has been posted. */
+  get postedTs(): string | undefined {
+    return this.ts;
+  }
+
   set(message: SlackMessage): void {
     this.pending = message;
     this.schedule();

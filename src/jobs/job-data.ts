@@ -1,4 +1,5 @@
 import type { FluxCommand } from '../core/commands/command.js';
+import type { RedeployArgs } from '../core/pipeline/args.js';
 
 /**
  * Job payloads are plain JSON: a job can be retried by any worker, after any restart. Each carries
@@ -54,5 +55,16 @@ export interface ReleaseJobData {
   approvalId?: string;
 }
 
-export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData;
+export interface RedeployJobData {
+  kind: 'redeploy';
+  origin: JobOrigin;
+  env: string;
+  /** Chosen when the request is accepted, so a retried or recovered job continues its own run. */
+  runId: string;
+  args: RedeployArgs;
+  /** How the resume hint starts (`/redeploy --env staging`). */
+  commandName: string;
+}
+
+export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData;
 export type RollbotJobKind = RollbotJobData['kind'];

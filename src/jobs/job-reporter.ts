@@ -13,6 +13,8 @@ export interface ResultButton {
 export interface JobReporter extends Reporter {
   succeed(summary: string, options?: { buttons?: ResultButton[] }): Promise<void>;
   fail(message: string, options?: { willRetry?: boolean; buttons?: ResultButton[] }): Promise<void>;
+  /** A reply in the thread of the job's message: long output never goes into the message itself. */
+  reply(text: string): Promise<void>;
 }
 
 export interface JobContext {

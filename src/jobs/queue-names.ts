@@ -4,6 +4,7 @@ export const QUEUE_NAMES = {
   catalog: 'rollbot-catalog',
   flux: 'rollbot-flux',
   release: 'rollbot-release',
+  redeploy: 'rollbot-redeploy',
 } as const;
 
 export const DEFAULT_PREFIX = 'rollbot';

@@ -7,6 +7,7 @@ import { createBoltApp } from '../bot/bolt-app.js';
 import { ApproverDirectory } from '../bot/approver-directory.js';
 import { SlackApprovalPublisher } from '../bot/slack-approval-publisher.js';
 import { ApprovalStore } from '../jobs/release/approval-store.js';
+import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
 import { CommandRouter } from '../bot/command-router.js';
 import { CatalogStore } from '../core/catalog/catalog-store.js';
 import type { LoadedConfig } from '../core/config/load.js';
@@ -77,6 +78,7 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
     approvals,
     approvers: new ApproverDirectory(client),
     publisher: new SlackApprovalPublisher(client),
+    runs: new RedisRunStateStore(redis),
     clock: options.clock ?? Date.now,
   });
   const app = createBoltApp({

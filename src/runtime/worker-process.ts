@@ -18,6 +18,9 @@ import { AuditLog } from '../jobs/release/audit-log.js';
 import { releaseProcessor } from '../jobs/release/release-processor.js';
 import { SlackApprovalPublisher } from '../bot/slack-approval-publisher.js';
 import { releaseIntegrations } from './release-integrations.js';
+import { redeployProcessor } from '../jobs/redeploy/redeploy-processor.js';
+import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
+import { SlackRedeployNotifier } from '../bot/slack-redeploy-notifier.js';
 
 export interface WorkerProcessOptions {
   config: LoadedConfig;
@@ -69,6 +72,14 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
         secrets: variables,
         integrations: releaseIntegrations(options.config, variables),
         clock: options.clock ?? Date.now,
+      }),
+      redeploy: redeployProcessor({
+        config: options.config,
+        store: new RedisRunStateStore(redis),
+        notifierFor: (env) =>
+          env.redeploy?.notifyChannel || env.redeploy?.webhookUrl ? new SlackRedeployNotifier(client, env.redeploy.notifyChannel, env.redeploy.webhookUrl) : undefined,
+        variables,
+        clock: options.clock,
       }),
     },
     reporting: new SlackJobReporting(client, {

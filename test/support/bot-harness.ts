@@ -23,6 +23,10 @@ export interface HarnessOptions {
   catalog?: boolean;
   /** Release environments (live, live2, livepr) with a real registry, fake GitHub and Jira. */
   release?: boolean;
+  /** More environments, by name. */
+  environments?: Record<string, Record<string, unknown>>;
+  /** Variables the worker sees (secrets, pipeline inputs). */
+  workerVariables?: Record<string, string | undefined>;
 }
 
 /** Seed 003's catalog, pointing at the harness's Flux layout. */
@@ -55,6 +59,7 @@ export class BotHarness {
   user!: SlackUserClient;
   release?: ReleaseFixture;
   sourceMain: string[] = [];
+  workerVariables: Record<string, string | undefined> = {};
   botPort = 0;
   /** The bot's clock; tests move it forward to pass deadlines. */
   clockOffsetMs = 0;
@@ -96,12 +101,14 @@ export class BotHarness {
           rdebug: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), kustomization: 'apps', ...perEnv },
           prod: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), readOnly: true, ...perEnv },
           ...(h.release?.environments(h.flux.url, join(h.root, '{service}.git')) ?? {}),
+          ...Object.fromEntries(Object.entries(options.environments ?? {}).map(([name, env]) => [name, { fluxGitRepo: h.flux.url, ...env }])),
         },
         ...(h.release?.topLevelConfig ?? {}),
         ...options.extraConfig,
       }),
     );
     h.config = loadConfig(h.configPath);
+    h.workerVariables = options.workerVariables ?? {};
     await h.startBot();
     if (options.worker !== false) await h.startWorker();
     return h;
@@ -130,7 +137,7 @@ export class BotHarness {
       slackApiUrl: this.emulator.apiUrl,
       concurrency: 4,
       minUpdateIntervalMs: 200,
-      variables: this.release?.variables,
+      variables: { ...this.release?.variables, ...this.workerVariables },
     });
   }
 
@@ -154,7 +161,7 @@ export class BotHarness {
     return this.emulator.waitFor(() => this.botMessages(channel).find((m) => pattern.test(messageText(m))), timeoutMs);
   }
 
-  async queuedJobCount(kind: 'rollout' | 'catalog' | 'flux' = 'rollout'): Promise<number> {
+  async queuedJobCount(kind: 'rollout' | 'catalog' | 'flux' | 'release' | 'redeploy' = 'rollout'): Promise<number> {
     const counts = await this.bot.enqueuer.queue(kind).getJobCounts();
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }

@@ -10,6 +10,7 @@ import type { DeployLocks } from '../../jobs/release/deploy-locks.js';
 import type { ApprovalPublisher } from '../../jobs/release/approval-publisher.js';
 import type { ApprovalStore } from '../../jobs/release/approval-store.js';
 import type { ApproverDirectory } from '../approver-directory.js';
+import type { RedisRunStateStore } from '../../jobs/redeploy/redis-run-state-store.js';
 import { plainMessage, type SlackMessage } from '../render/block-kit.js';
 import type { CommandSource } from '../../core/commands/parse.js';
 
@@ -23,6 +24,7 @@ export interface RouterDeps {
   approvals: ApprovalStore;
   approvers: ApproverDirectory;
   publisher: ApprovalPublisher;
+  runs: RedisRunStateStore;
   /** Injectable for deadlines and lock timestamps (tests move time forward). */
   clock: () => number;
 }

@@ -1,3 +1,4 @@
+import type { RedeployArgs } from '../pipeline/args.js';
 /** A parsed request, whichever door it came through (slash command, mention, DM, console, CLI). */
 export type Command =
   | RolloutCommand
@@ -7,6 +8,7 @@ export type Command =
   | ServicesCommand
   | FluxCommand
   | ReleaseCommand
+  | RedeployCommand
   | { kind: 'lock'; env: string; reason: string }
   | { kind: 'unlock'; env: string; force: boolean }
   | { kind: 'locks' }
@@ -51,3 +53,8 @@ export interface ReleaseCommand {
   tag?: string;
   pr?: number;
 }
+
+export type RedeployCommand =
+  | { kind: 'redeploy'; action: 'run'; env?: string; args: RedeployArgs }
+  | { kind: 'redeploy'; action: 'list'; env?: string }
+  | { kind: 'redeploy'; action: 'status'; env?: string; runId: string };

@@ -3,6 +3,9 @@ import { InvalidInput } from '../errors.js';
 import { validateEnvironmentName, validateImageTag, validatePrNumber, validateServiceName, validateSha } from '../validate.js';
 import { FLUX_GET_TARGETS, FLUX_RESOURCE_KINDS, FLUX_WRITE_ACTIONS, type Command } from './command.js';
 import { parseQuestion } from './questions.js';
+import { parseRedeployArgs } from '../pipeline/args.js';
+import { validateRunId } from '../pipeline/run-id.js';
+import { parseVersions } from '../pipeline/versions.js';
 import { tokenize } from './tokenize.js';
 import { USAGE } from './usage.js';
 
@@ -121,6 +124,42 @@ function parseRelease(args: string[]): Command {
   };
 }
 
+/** `--env` is rollbot's; every other flag belongs to the pipeline (checked by the runner). */
+function takeEnvFlag(args: string[]): { env?: string; rest: string[] } {
+  const rest: string[] = [];
+  let env: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--env' || arg === '-e') env = args[++i];
+    else if (arg.startsWith('--env=')) env = arg.slice(6);
+    else rest.push(arg);
+  }
+  if (env === '') throw new InvalidInput(`--env needs an environment name. Usage: ${USAGE.redeploy}`);
+  return { env: env === undefined ? undefined : validateEnvironmentName(env), rest };
+}
+
+function parseRedeploy(all: string[]): Command {
+  const { env, rest } = takeEnvFlag(all);
+  const args = parseRedeployArgs(rest);
+  const [first, second, ...extra] = args.positionals;
+  if (first === 'list') {
+    if (second !== undefined) tooMany('redeploy', [second, ...extra]);
+    return { kind: 'redeploy', action: 'list', env };
+  }
+  if (first === 'status') {
+    if (!second) throw new InvalidInput(`Which run? Usage: ${USAGE.redeploy}`);
+    if (extra.length) tooMany('redeploy', extra);
+    return { kind: 'redeploy', action: 'status', env, runId: validateRunId(second) };
+  }
+  if (first !== undefined) tooMany('redeploy', args.positionals);
+  if (args.resume !== undefined) validateRunId(args.resume);
+  else if (args.versions === undefined) {
+    throw new InvalidInput(`--versions is required, e.g. \`/redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"\`. Usage: ${USAGE.redeploy}`);
+  }
+  if (args.versions !== undefined) parseVersions(args.versions);
+  return { kind: 'redeploy', action: 'run', env, args };
+}
+
 function parseLock(verb: 'lock' | 'unlock', args: string[]): Command {
   if (verb === 'lock') {
     const [env, ...reason] = args;
@@ -172,6 +211,8 @@ export function parseCommand(text: string, options: { slashCommand?: string } = 
       return parseRwenv(args);
     case 'release':
       return parseRelease(args);
+    case 'redeploy':
+      return parseRedeploy(args);
     case 'services':
     case 'services-mapping':
     case 'service':

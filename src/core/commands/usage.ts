@@ -4,6 +4,8 @@ export const USAGE: Record<string, string> = {
     '`/rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run]` sets the image tag to `ps-<pr>-<sha7>` in the Flux repo, commits and pushes.',
   release:
     '`/release <service> <sha> [--env prod] [--tag <tag>] [--pr <n>]` checks the commit and its image, lists the commits since what prod runs, and asks for approval.',
+  redeploy:
+    '`/redeploy --versions "a=0.8.0,b=0.4.0" [--skip-sync] [--skip-<phase>] [--dry-run] [--verify-only] [--env <name>]`, `/redeploy --resume <run_id>`, `/redeploy list`, `/redeploy status <run_id>`.',
   rwenv: '`/rwenv list` shows environments, `/rwenv set <name>` binds this channel to one, `/rwenv cur` shows the binding.',
   services:
     '`/services` lists services, `/services <name>` shows one, `/services regenerate [--env <name>] [--save]` rebuilds the catalog from the Flux repo. Ask me "what namespace is papi in?" or "where is frontend defined in flux?".',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodError } from 'zod';
@@ -46,6 +47,12 @@ export function parseConfig(raw: unknown, source: string): LoadedConfig {
     if (env.catalog) env.catalog = resolveFrom(base, env.catalog);
     if (env.sourceRepo) env.sourceRepo = resolveFrom(base, env.sourceRepo);
     if (env.kubeconfig) env.kubeconfig = resolveFrom(base, env.kubeconfig);
+    if (env.redeploy) {
+      env.redeploy.pipelines = resolveFrom(base, env.redeploy.pipelines);
+      env.redeploy.workdir = resolveFrom(base, env.redeploy.workdir);
+      if (env.redeploy.envFile) env.redeploy.envFile = resolveFrom(base, env.redeploy.envFile.replace(/^~(?=\/)/, homedir()));
+      if (env.redeploy.stateDir) env.redeploy.stateDir = resolveFrom(base, env.redeploy.stateDir);
+    }
     for (const svc of Object.values(env.services)) if (svc.sourceRepo) svc.sourceRepo = resolveFrom(base, svc.sourceRepo);
   }
   if (config.defaultEnvironment && !config.environments[config.defaultEnvironment]) {

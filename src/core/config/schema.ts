@@ -12,6 +12,29 @@ export const serviceOverrideSchema = z
   })
   .strict();
 
+const ENV_VAR_NAME = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+export const redeploySchema = z
+  .object({
+    /** A pipeline YAML file (see examples/redeploy-seed004.yaml), relative to the config file. */
+    pipelines: z.string().min(1),
+    /** Which pipeline of the file; by default the one named after the environment, or the only one. */
+    pipeline: z.string().min(1).optional(),
+    /** Relative paths in the pipeline resolve against this folder. */
+    workdir: z.string().min(1).default('.'),
+    /** KEY=VALUE lines read before every run (seed 004's `source ~/.omnibase/.env`). */
+    envFile: z.string().min(1).optional(),
+    /** Worker variables the pipeline's commands may see (nothing else is passed on). */
+    passEnv: z.array(ENV_VAR_NAME).default([]),
+    /** Completion notifications also go to this channel. */
+    notifyChannel: z.string().regex(/^[CGD][A-Z0-9_]+$/, 'must be a Slack channel ID like C0123ABCD').optional(),
+    /** …and are POSTed as JSON to this URL (e.g. a Slack incoming webhook). */
+    webhookUrl: z.string().url().optional(),
+    /** Also mirror each run's state to a JSON file here, written atomically as the seed does. */
+    stateDir: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const environmentSchema = z
   .object({
     fluxGitRepo: z.string({ required_error: 'is required: the git URL or local path of the Flux repo' }).min(1),
@@ -34,6 +57,8 @@ export const environmentSchema = z
     allowRollout: z.boolean().default(true),
     /** `/release` settings: registry, tag template, approval policy, direct push or PR. */
     release: releaseSchema.optional(),
+    /** `/redeploy` settings: which pipeline, where it runs, what it sees, whom it tells. */
+    redeploy: redeploySchema.optional(),
   })
   .strict();
 

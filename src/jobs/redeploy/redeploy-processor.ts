@@ -1,0 +1,88 @@
+import type { LoadedConfig } from '../../core/config/load.js';
+import { environmentOf } from '../../core/config/load.js';
+import type { EnvironmentConfig } from '../../core/config/schema.js';
+import { InvalidInput } from '../../core/errors.js';
+import { FileRunStateStore, loadPipelineFile, runPipeline, selectPipeline, type Notifier, type RedeployResult, type RunStateStore } from '../../core/pipeline/index.js';
+import type { RedeployJobData } from '../job-data.js';
+import type { JobProcessor } from '../job-processor.js';
+import { reportFailure } from '../user-errors.js';
+import { readEnvFile } from './env-file.js';
+import { MirroredRunStateStore } from './mirrored-run-state-store.js';
+
+export interface RedeployDeps {
+  config: LoadedConfig;
+  store: RunStateStore;
+  /** Completion notifications for an environment (its notifyChannel / webhook). */
+  notifierFor: (env: EnvironmentConfig) => Notifier | undefined;
+  /** The worker's variables; only those named in redeploy.passEnv reach the pipeline. */
+  variables: Record<string, string | undefined>;
+  clock?: () => number;
+}
+
+export function redeploySettings(env: EnvironmentConfig) {
+  if (!env.redeploy) {
+    throw new InvalidInput(`Environment '${env.name}' has no redeploy pipeline. Add \`redeploy: { pipelines: <file> }\` to it in the config (see examples/redeploy-seed004.yaml).`);
+  }
+  return env.redeploy;
+}
+
+const MAX_THREAD_OUTPUT = 3500;
+
+/**
+ * Runs a redeploy pipeline: phase-by-phase progress in the job's message, each phase's output as a
+ * thread reply, and a final summary with the exact resume command when a phase fails. A failed phase
+ * is a finished job (not retried): the person resumes it when ready.
+ */
+export function redeployProcessor(deps: RedeployDeps): JobProcessor<RedeployJobData> {
+  return async (data, attempt, reporter) => {
+    try {
+      const env = environmentOf(deps.config, data.env);
+      const settings = redeploySettings(env);
+      const definition = selectPipeline(loadPipelineFile(settings.pipelines), { pipeline: settings.pipeline, environment: env.name });
+      const passed = Object.fromEntries(settings.passEnv.map((name) => [name, deps.variables[name]]));
+      const variables = { ...(await readEnvFile(settings.envFile)), ...passed };
+      const store = settings.stateDir ? new MirroredRunStateStore(deps.store, new FileRunStateStore(settings.stateDir)) : deps.store;
+      const result = await runPipeline({
+        definition,
+        versions: data.args.versions,
+        flags: data.args.flags,
+        runId: data.args.resume ? undefined : data.runId,
+        resume: data.args.resume,
+        dryRun: data.args.dryRun,
+        verifyOnly: data.args.verifyOnly,
+        env: variables,
+        store,
+        reporter,
+        notifier: deps.notifierFor(env),
+        clock: deps.clock,
+        cwdBase: settings.workdir,
+        commandName: data.commandName,
+      });
+      if (result.status === 'dry_run') reporter.progress({ title: `Dry run of redeploy ${result.run_id}`, steps: [] });
+      await postOutputs(result, reporter.reply.bind(reporter));
+      if (result.status === 'failed') await reporter.fail(failureText(result));
+      else await reporter.succeed(successText(result));
+      return result;
+    } catch (error) {
+      return reportFailure(error, attempt, reporter);
+    }
+  };
+}
+
+async function postOutputs(result: RedeployResult, reply: (text: string) => Promise<void>): Promise<void> {
+  for (const [phase, output] of Object.entries(result.outputs)) {
+    if (!output.trim()) continue;
+    const clipped = output.length > MAX_THREAD_OUTPUT ? `… ${output.slice(-MAX_THREAD_OUTPUT)}` : output;
+    await reply(`*${phase}* output:\n\`\`\`\n${clipped}\n\`\`\``);
+  }
+}
+
+function failureText(result: RedeployResult): string {
+  return [`ERROR in ${result.failed_phase}: ${result.error}`, '', `Resume with: \`${result.resume_command}\``].join('\n');
+}
+
+function successText(result: RedeployResult): string {
+  if (result.status === 'dry_run') return '```\n' + (result.plan ?? '') + '\n```\nNothing was run and no state was written.';
+  const pins = Object.entries(result.pins_applied).map(([k, v]) => `${k}==${v}`).join(', ');
+  return [result.summary, pins ? `Pins: ${pins}` : '', `\`/redeploy status ${result.run_id}\` shows the full record.`].filter(Boolean).join('\n');
+}
