@@ -31,8 +31,11 @@ function run(command, args, quiet = false) {
 const packages = [
   ['git', 'git'],
   ['redis-server', 'redis-server'],
-  ...(forTests ? [['docker-registry', 'docker-registry'], ['chromium', 'chromium']] : []),
+  ['docker-registry', 'docker-registry'],
+  ...(forTests ? [['chromium', 'chromium']] : []),
 ].filter(([binary]) => !onPath(binary)).map(([, pkg]) => pkg);
+// Emoji in the browser screenshots (the bot's status icons) need a colour emoji font.
+if (forTests && !existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf')) packages.push('fonts-noto-color-emoji');
 
 if (packages.length > 0) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
