@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
       const dir = resolve(takeOption(rest, '--dir') ?? '.rollbot/demo');
       const demo = await ensureDemoEnvironment(dir);
       process.stdout.write(
-        `Demo environment ready in ${demo.root}\n  Flux repo: ${demo.fluxRepo}\n  Config: ${demo.configPath}\n  Try: rollbot rollout papi 42 --config ${demo.configPath}\n`,
+        `Demo environment ready in ${demo.root}\n  Flux repo: ${demo.fluxRepo}\n  Config: ${demo.configPath}\n  Try: rollbot rollout papi 42 --env rdebug --config ${demo.configPath}\n`,
       );
       return;
     }

@@ -7,10 +7,10 @@ import type { RecordEvent } from '../slack-emulator/types.js';
 
 const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
 
-/** A message has settled once its outcome is shown (the header turns ✅ or ❌). */
+/** A message has settled once it no longer shows work in progress (⏳ running, 🔁 will retry). */
 export function isSettled(message: { blocks?: unknown[] }): boolean {
   const header = (message.blocks ?? []).find((b) => (b as { type?: string }).type === 'header') as { text?: { text?: string } } | undefined;
-  return !header || /^(✅|❌)/.test(header.text?.text ?? '');
+  return !header || !/^(⏳|🔁)/.test(header.text?.text ?? '');
 }
 
 function printEvents(write: (line: string) => void) {
@@ -36,9 +36,6 @@ Try it:
   or type here:  /rwenv set rdebug   then   /rollout papi 42   or   @rollbot rollout frontend 41
 Open ${local.consoleUrl} for the console. Ctrl+C stops everything.
 `);
-  // Bind the demo channel so the first rollout just works.
-  await sendAsUser(local.user, { text: '/rwenv set rdebug', channel: 'C_DEPLOY' }).catch(() => undefined);
-
   const stop = () => {
     void local.stop().finally(() => process.exit(0));
   };

@@ -28,24 +28,29 @@ export async function say(text: string, options: { port: number; channel: string
   const ack = result.ack as { text?: string; blocks?: unknown[] } | undefined;
   if (ack) process.stdout.write(blocksToText(ack) + '\n');
   const known = new Set(before.map((m) => m.ts));
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  const channel = result.channel;
-  // Wait briefly for a job's message to appear, then until every new message has settled.
-  let quietSince = Date.now();
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  const expectMore = /Queued/.test(ack?.text ?? '') || result.kind !== 'slash';
+  // Wait until the bot's new messages have settled and nothing changed for a moment.
+  let lastSeen = '';
+  let stableSince = Date.now();
   for (;;) {
-    const { messages } = (await (await fetch(`${base}/console/messages?channel=${channel}`)).json()) as MessagesResponse;
+    const { messages } = (await (await fetch(`${base}/console/messages?channel=${result.channel}`)).json()) as MessagesResponse;
     const fresh = messages.filter((m) => !known.has(m.ts) && m.source !== 'user');
-    const queued = /Queued/.test(ack?.text ?? '') || result.kind !== 'slash';
-    if (fresh.length > 0 && fresh.every(isSettled)) {
+    const seen = JSON.stringify(fresh.map((m) => [m.ts, m.updates]));
+    if (seen !== lastSeen) {
+      lastSeen = seen;
+      stableSince = Date.now();
+    }
+    const settled = fresh.every(isSettled) && Date.now() - stableSince > 700;
+    if (settled && (fresh.length > 0 || !expectMore)) {
       for (const m of fresh) process.stdout.write('\n' + blocksToText(m) + '\n');
       return;
     }
-    if (!queued && Date.now() - quietSince > 500) return;
     if (Date.now() > deadline) {
-      process.stdout.write(`Still running after ${Math.round((options.timeoutMs ?? 60_000) / 1000)} s; see the console for the rest.\n`);
+      process.stdout.write(`Still running after ${Math.round(timeoutMs / 1000)} s; see the console for the rest.\n`);
       return;
     }
-    if (fresh.length === 0 && !queued) quietSince = Math.min(quietSince, Date.now());
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,6 +1,6 @@
 /** Renders Block Kit as terminal text: what a person would read, without Slack's styling. */
 export function blocksToText(message: { text?: string; blocks?: unknown[] }): string {
-  if (!Array.isArray(message.blocks) || message.blocks.length === 0) return message.text ?? '';
+  if (!Array.isArray(message.blocks) || message.blocks.length === 0) return readable(message.text ?? '');
   const lines: string[] = [];
   for (const raw of message.blocks) {
     const block = raw as { type?: string; text?: { text?: string }; elements?: Array<{ text?: string | { text?: string } }>; fields?: Array<{ text?: string }> };
@@ -25,5 +25,14 @@ export function blocksToText(message: { text?: string; blocks?: unknown[] }): st
         break;
     }
   }
-  return lines.join('\n');
+  return readable(lines.join('\n'));
+}
+
+/** Slack's markup a terminal cannot show: dates become their fallback, mentions their id. */
+function readable(text: string): string {
+  return text
+    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/<@([A-Z0-9_]+)(?:\|[^>]*)?>/g, '@$1')
+    .replace(/<#([A-Z0-9_]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `#${name ?? id}`)
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)');
 }

@@ -25,7 +25,7 @@ export interface ConsoleUser {
 
 export const DEFAULT_CHANNELS: ConsoleChannel[] = [
   { id: 'C_DEPLOY', name: 'deploy-rdebug', env: 'rdebug', topic: 'Rollouts to rdebug' },
-  { id: 'C_RELEASE', name: 'releases', env: 'prod', topic: 'Production releases (read-only env)' },
+  { id: 'C_RELEASE', name: 'releases', env: 'prod', topic: 'Production: approved releases only (/release papi <sha>)' },
   { id: 'C_GENERAL', name: 'general', topic: 'Questions for @rollbot' },
 ];
 

@@ -1,29 +1,28 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { demoCatalog, demoFluxFiles } from './demo-flux-layout.js';
+import { DEMO_PIPELINE_YAML, DEMO_TOOLS } from './demo-redeploy.js';
+import { DEMO_SERVICES, demoBuildTag } from './demo-services.js';
 
 /**
- * A self-contained demo: a bare Flux repo laid out like the fluxcd examples, source repos with PR
- * refs (as GitHub serves them), a services catalog and a rollbot.yaml pointing at all of it. Made on
- * first start; kept afterwards so the demo remembers its history.
+ * A self-contained demo: a bare Flux repo with two clusters laid out like the fluxcd examples, source
+ * repos with PR refs (as GitHub serves them), a services catalog, a registry folder, a redeploy
+ * pipeline of harmless local commands and a rollbot.yaml pointing at all of it. Made on first start
+ * and kept afterwards, so the demo remembers its history.
  */
 export interface DemoEnvironment {
   root: string;
   configPath: string;
   fluxRepo: string;
-  /** PR number -> head SHA, per service. */
+  /** Where local mode runs the demo registry, and which builds it must hold. */
+  registry: { dir: string; port: number; images: Array<{ name: string; tag: string }> };
+  /** service -> PR number -> head SHA. */
   pullRequests: Record<string, Record<number, string>>;
+  /** service -> main-branch commits, oldest first. */
+  mainCommits: Record<string, string[]>;
 }
-
-const SERVICES: Array<{ name: string; description: string; layout: 'helmrelease' | 'values' }> = [
-  { name: 'papi', description: 'Platform API - core backend service', layout: 'values' },
-  { name: 'frontend', description: 'Web frontend application', layout: 'helmrelease' },
-  { name: 'runner', description: 'Task runner service', layout: 'helmrelease' },
-  { name: 'gateway', description: 'Public API gateway', layout: 'helmrelease' },
-  { name: 'auth', description: 'Login and tokens', layout: 'values' },
-  { name: 'billing', description: 'Invoices and payments', layout: 'helmrelease' },
-];
 
 const identity = ['-c', 'user.name=Demo Dev', '-c', 'user.email=dev@example.com'];
 
@@ -38,89 +37,19 @@ async function writeFiles(dir: string, files: Record<string, string>): Promise<v
   }
 }
 
-function helmReleaseYaml(name: string): string {
-  return `# ${name}: deployed by Flux from the charts HelmRepository
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${name}
-  namespace: runwhen-local
-spec:
-  interval: 5m
-  chart:
-    spec:
-      chart: ${name}
-      version: ">=1.0.0"
-      sourceRef:
-        kind: HelmRepository
-        name: charts
-        namespace: flux-system
-  values:
-    replicaCount: 2
-    image:
-      repository: ghcr.io/acme/${name} # built by CI
-      tag: "ps-1-0000000"
-`;
+async function pushTree(root: string, bare: string, files: Record<string, string>, message: string): Promise<void> {
+  await git(root, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+  const work = `${bare}-work`;
+  await git(root, 'clone', '--quiet', bare, work);
+  await git(work, 'checkout', '--quiet', '-B', 'main');
+  await writeFiles(work, files);
+  await git(work, 'add', '-A');
+  await git(work, ...identity, 'commit', '--quiet', '-m', message);
+  await git(work, 'push', '--quiet', 'origin', 'main');
+  await rm(work, { recursive: true, force: true });
 }
 
-function valuesYaml(name: string): string {
-  return `# Helm values for ${name} (the HelmRelease reads them through valuesFrom)
-image:
-  repository: ghcr.io/acme/${name}
-  tag: ps-1-0000000 # set by rollbot
-service:
-  port: 8080
-`;
-}
-
-function fluxFiles(): Record<string, string> {
-  const files: Record<string, string> = {
-    'clusters/rdebug/flux-system/gotk-sync.yaml': `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  ref:
-    branch: main
-  url: ssh://git@example.com/acme/flux-config
-`,
-  };
-  for (const svc of SERVICES) {
-    const dir = `clusters/rdebug/apps/${svc.name}`;
-    files[`${dir}/kustomization.yaml`] = `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - helmrelease.yaml
-`;
-    if (svc.layout === 'helmrelease') files[`${dir}/helmrelease.yaml`] = helmReleaseYaml(svc.name);
-    else {
-      files[`${dir}/values.yaml`] = valuesYaml(svc.name);
-      files[`${dir}/helmrelease.yaml`] = helmReleaseYaml(svc.name)
-        .replace(/  values:\n[\s\S]*$/, `  valuesFrom:\n    - kind: ConfigMap\n      name: ${svc.name}-values\n`);
-    }
-  }
-  return files;
-}
-
-function catalog(fluxRepo: string): string {
-  const services = Object.fromEntries(
-    SERVICES.map((s) => [
-      s.name,
-      {
-        description: s.description,
-        namespace: 'runwhen-local',
-        fluxPath: `clusters/rdebug/apps/${s.name}/`,
-        helmRelease: s.name,
-        kustomization: `apps-${s.name}`,
-      },
-    ]),
-  );
-  return JSON.stringify({ version: '1.0', generatedFrom: { cluster: 'rdebug-demo', fluxRepo, generatedAt: new Date().toISOString() }, services }, null, 2) + '\n';
-}
-
-async function createSourceRepo(root: string, name: string): Promise<Record<number, string>> {
+async function createSourceRepo(root: string, name: string): Promise<void> {
   const url = join(root, 'sources', `${name}.git`);
   const work = join(root, 'sources', `${name}-work`);
   await git(root, 'init', '--quiet', '--bare', '--initial-branch=main', url);
@@ -131,71 +60,97 @@ async function createSourceRepo(root: string, name: string): Promise<Record<numb
     await git(work, ...identity, 'commit', '--quiet', '-m', `feat(${name}): ${change}`);
   }
   await git(work, 'push', '--quiet', url, 'main');
-  const heads: Record<number, string> = {};
   for (const pr of [41, 42]) {
     await git(work, 'checkout', '--quiet', '-B', `feature-${pr}`, 'main');
     await writeFile(join(work, `feature-${pr}.txt`), `PR ${pr}\n`);
     await git(work, 'add', '-A');
     await git(work, ...identity, 'commit', '--quiet', '-m', `feat(${name}): feature from PR #${pr}`);
-    heads[pr] = await git(work, 'rev-parse', 'HEAD');
     await git(work, 'push', '--quiet', url, `HEAD:refs/pull/${pr}/head`);
   }
   await rm(work, { recursive: true, force: true });
-  return heads;
 }
 
-function configYaml(root: string): string {
-  return `# rollbot demo configuration (made by \`rollbot demo\`; safe to edit)
+function configYaml(root: string, registryPort: number): string {
+  const sources = join(root, 'sources', '{service}.git');
+  return `# rollbot demo configuration (made by \`rollbot demo\` / local mode; safe to edit)
 dataDir: ${join(root, 'data')}
-defaultEnvironment: rdebug
 environments:
   rdebug:
     fluxGitRepo: ${join(root, 'flux-config.git')}
-    branch: main
+    fluxRoot: clusters/rdebug
     catalog: ${join(root, 'services-catalog.json')}
-    sourceRepo: ${join(root, 'sources', '{service}.git')}
+    sourceRepo: ${sources}
+    redeploy:
+      pipelines: ${join(root, 'redeploy.yaml')}
+      workdir: ${root}
+      envFile: ${join(root, '.env')}
+      passEnv: [DEMO_HEALTH_URL]
+      notifyChannel: C_GENERAL
   prod:
     fluxGitRepo: ${join(root, 'flux-config.git')}
-    branch: main
-    readOnly: true
-    catalog: ${join(root, 'services-catalog.json')}
-    sourceRepo: ${join(root, 'sources', '{service}.git')}
+    fluxRoot: clusters/prod
+    catalog: ${join(root, 'services-catalog-prod.json')}
+    sourceRepo: ${sources}
+    allowRollout: false       # prod changes only through approved releases
+    release:
+      tagTemplate: main-{sha7}-{ts}
+      registry: { url: "http://127.0.0.1:${registryPort}", repository: "acme/{service}" }
+      approval: { required: 1, deadlineHours: 24 }
+  audit:
+    fluxGitRepo: ${join(root, 'flux-config.git')}
+    fluxRoot: clusters/prod
+    readOnly: true            # look, don't touch
+    catalog: ${join(root, 'services-catalog-prod.json')}
 `;
 }
 
-async function readHeads(root: string): Promise<Record<string, Record<number, string>>> {
-  const result: Record<string, Record<number, string>> = {};
-  for (const svc of SERVICES) {
-    const refs = await git(root, 'ls-remote', join(root, 'sources', `${svc.name}.git`), 'refs/pull/*/head');
-    result[svc.name] = Object.fromEntries(
-      refs.split('\n').filter(Boolean).map((line) => {
-        const [sha, ref] = line.split('\t');
-        return [Number(ref!.split('/')[2]), sha!];
-      }),
+async function readHeads(root: string): Promise<{ pullRequests: DemoEnvironment['pullRequests']; mainCommits: DemoEnvironment['mainCommits'] }> {
+  const pullRequests: DemoEnvironment['pullRequests'] = {};
+  const mainCommits: DemoEnvironment['mainCommits'] = {};
+  for (const svc of DEMO_SERVICES) {
+    const repo = join(root, 'sources', `${svc.name}.git`);
+    const refs = await git(root, 'ls-remote', repo, 'refs/pull/*/head');
+    pullRequests[svc.name] = Object.fromEntries(
+      refs
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [sha, ref] = line.split('\t');
+          return [Number(ref!.split('/')[2]), sha!];
+        }),
     );
+    mainCommits[svc.name] = (await git(repo, 'rev-list', '--reverse', 'main')).split('\n');
   }
-  return result;
+  return { pullRequests, mainCommits };
 }
 
-export async function ensureDemoEnvironment(root: string): Promise<DemoEnvironment> {
+/** A free-ish fixed port for the demo registry, kept in the config so restarts find their images. */
+function registryPortOf(configText: string): number {
+  return Number(/url: "http:\/\/127\.0\.0\.1:(\d+)"/.exec(configText)?.[1] ?? 0);
+}
+
+export async function ensureDemoEnvironment(root: string, options: { registryPort?: number } = {}): Promise<DemoEnvironment> {
   const configPath = join(root, 'rollbot.yaml');
   const fluxRepo = join(root, 'flux-config.git');
   if (!existsSync(join(root, '.demo-complete'))) {
     await rm(root, { recursive: true, force: true });
     await mkdir(root, { recursive: true });
-    await git(root, 'init', '--quiet', '--bare', '--initial-branch=main', fluxRepo);
-    const work = join(root, 'flux-work');
-    await git(root, 'clone', '--quiet', fluxRepo, work);
-    await git(work, 'checkout', '--quiet', '-B', 'main');
-    await writeFiles(work, fluxFiles());
-    await git(work, 'add', '-A');
-    await git(work, ...identity, 'commit', '--quiet', '-m', 'Initial Flux layout');
-    await git(work, 'push', '--quiet', 'origin', 'main');
-    await rm(work, { recursive: true, force: true });
-    for (const svc of SERVICES) await createSourceRepo(root, svc.name);
-    await writeFile(join(root, 'services-catalog.json'), catalog(fluxRepo));
-    await writeFile(configPath, configYaml(root));
+    for (const svc of DEMO_SERVICES) await createSourceRepo(root, svc.name);
+    const { mainCommits } = await readHeads(root);
+    // Prod runs each service's first main build; the later builds are in the registry, ready to release.
+    await pushTree(root, fluxRepo, demoFluxFiles((service) => demoBuildTag(mainCommits[service]![0]!, 0)), 'Initial Flux layout');
+    await pushTree(root, join(root, 'runtime-infra.git'), { 'README.md': '# runtime infra (demo)\n', 'Dockerfile.runtime': 'FROM python:3.12-slim\n' }, 'initial');
+    await git(root, 'clone', '--quiet', join(root, 'runtime-infra.git'), join(root, 'runtime-infra'));
+    await writeFiles(root, DEMO_TOOLS);
+    await writeFile(join(root, 'redeploy.yaml'), DEMO_PIPELINE_YAML);
+    await writeFile(join(root, '.env'), '# read before every demo redeploy (seed 004: source ~/.omnibase/.env)\nDEMO_DB_PASSWORD=demo-Secret-42\n');
+    await writeFile(join(root, 'services-catalog.json'), demoCatalog(fluxRepo, 'rdebug'));
+    await writeFile(join(root, 'services-catalog-prod.json'), demoCatalog(fluxRepo, 'prod'));
+    await writeFile(configPath, configYaml(root, options.registryPort ?? 5055));
     await writeFile(join(root, '.demo-complete'), new Date().toISOString());
   }
-  return { root, configPath, fluxRepo, pullRequests: await readHeads(root) };
+  const heads = await readHeads(root);
+  const images = DEMO_SERVICES.flatMap((svc) => heads.mainCommits[svc.name]!.map((sha, i) => ({ name: `acme/${svc.name}`, tag: demoBuildTag(sha, i) })));
+  const port = registryPortOf(await readFile(configPath, 'utf8'));
+  return { root, configPath, fluxRepo, registry: { dir: join(root, 'registry'), port, images }, ...heads };
 }

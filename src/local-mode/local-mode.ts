@@ -8,6 +8,7 @@ import { startWorker, type RunningWorker } from '../runtime/worker-process.js';
 import { SlackUserClient, SlackWebApiEmulator } from '../slack-emulator/index.js';
 import { ConsoleServer } from '../console/console-server.js';
 import { freePort, RedisProcess } from './redis-process.js';
+import { startDemoRegistry } from './demo-registry.js';
 
 export const LOCAL_SIGNING_SECRET = 'rollbot-local-signing-secret';
 export const LOCAL_BOT_TOKEN = 'xoxb-rollbot-local';
@@ -41,8 +42,10 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const home = resolve(options.home);
   await mkdir(home, { recursive: true });
-  const configPath = options.configPath ?? (await ensureDemoEnvironment(join(home, 'demo'))).configPath;
+  const demo = options.configPath ? undefined : await ensureDemoEnvironment(join(home, 'demo'));
+  const configPath = options.configPath ?? demo!.configPath;
   const config = loadConfig(configPath);
+  const registry = demo ? await startDemoRegistry(demo, log) : undefined;
 
   let redis: RedisProcess | undefined;
   let redisUrl = options.redisUrl;
@@ -63,14 +66,25 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     slackSigningSecret: LOCAL_SIGNING_SECRET,
     slackApiUrl: emulator.apiUrl,
     port: botPort,
+    queueBoard: { open: true },
   });
-  const worker = await startWorker({ config, redisUrl, slackBotToken: LOCAL_BOT_TOKEN, slackApiUrl: emulator.apiUrl, concurrency: 4, minUpdateIntervalMs: 250 });
+  const worker = await startWorker({
+    config,
+    redisUrl,
+    slackBotToken: LOCAL_BOT_TOKEN,
+    slackApiUrl: emulator.apiUrl,
+    concurrency: 4,
+    minUpdateIntervalMs: 250,
+    // The demo redeploy's health check asks the bot's own /healthz.
+    variables: { DEMO_HEALTH_URL: `http://127.0.0.1:${botPort}/healthz` },
+  });
   const user = new SlackUserClient({ botUrl: `http://127.0.0.1:${botPort}/slack/events`, signingSecret: LOCAL_SIGNING_SECRET, emulator });
   const consoleServer = new ConsoleServer({ emulator, user });
   await consoleServer.start(options.port);
   const consoleUrl = `http://localhost:${consoleServer.port}`;
   log(`rollbot local mode: config ${configPath}`);
   log(`console: ${consoleUrl}`);
+  log(`operations: http://localhost:${botPort}/admin/queues · /metrics · /healthz · /readyz`);
 
   return {
     consoleUrl,
@@ -84,6 +98,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       await worker.stop();
       await bot.stop();
       await emulator.stop();
+      await registry?.stop();
       await redis?.stop();
     },
   };
