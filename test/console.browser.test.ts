@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -234,11 +235,35 @@ describe('browser console', () => {
     await page.close();
   });
 
-  // ---- Release approval -------------------------------------------------------------------
-  // The flow is `requestAndApprove` above with the release command, e.g.
-  //   await requestAndApprove(c, { requester: 'alice', approver: 'bob', channel: '#releases',
-  //     command: '/release papi <sha> --env prod', button: 'Approve', outcome: /…/ });
-  // #releases is C_RELEASE, bound to `prod` when the console starts.
+  it('runs a release: alice asks, bob approves in the browser, the card shows the vote and the applied commit', async () => {
+    c = await openConsole();
+    const sha = (await execa('git', ['rev-parse', 'main'], { cwd: join(home, 'demo', 'sources', 'papi.git') })).stdout.trim();
+    await requestAndApprove(c, {
+      requester: 'alice',
+      approver: 'bob',
+      channel: '#releases',
+      command: `/release papi ${sha.slice(0, 10)}`,
+      button: 'Approve',
+      outcome: /Applied: commit/,
+    });
+    await c.waitForText(/approved/);
+    await c.waitForText('Commits included (2)');
+    const log = (await execa('git', ['log', '-1', '--format=%s', 'main'], { cwd: join(home, 'demo', 'flux-config.git') })).stdout;
+    expect(log).toMatch(/^release\(papi\): main-[0-9a-f]{7}-\d+ to prod$/);
+    await c.screenshot('release-approved.png');
+    await page.close();
+  });
+
+  it('runs a redeploy with phase-by-phase progress', async () => {
+    c = await openConsole();
+    await c.typeAs('alice', '#deploy-rdebug', '/redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"');
+    await c.waitForText(/Pins: omniintelligence==0\.8\.0/);
+    // The phase table itself (its outputs are thread replies below it).
+    const card = c.messages.locator('.msg-bot', { hasText: 'Pins: omniintelligence==0.8.0' }).first();
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: join(SCREENSHOTS, 'redeploy.png') });
+    await page.close();
+  });
 });
 
 /**

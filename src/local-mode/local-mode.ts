@@ -42,7 +42,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const home = resolve(options.home);
   await mkdir(home, { recursive: true });
-  const demo = options.configPath ? undefined : await ensureDemoEnvironment(join(home, 'demo'));
+  // The registry port is chosen once, when the demo is made, and kept in its config.
+  const demo = options.configPath ? undefined : await ensureDemoEnvironment(join(home, 'demo'), { registryPort: await freePort() });
   const configPath = options.configPath ?? demo!.configPath;
   const config = loadConfig(configPath);
   const registry = demo ? await startDemoRegistry(demo, log) : undefined;

@@ -27,6 +27,8 @@ export interface RolloutRequest {
   branch?: string;
   /** Commit subject instead of `chore(<service>): update image tag to <tag>`. */
   subject?: string;
+  /** Progress title instead of `Rollout of <service> to <env>`. */
+  title?: string;
 }
 
 export interface RolloutResult {
@@ -92,7 +94,7 @@ export class RolloutEngine {
     if (env.readOnly && !request.dryRun) throw new ReadOnlyEnvironment(env.name);
 
     const steps = new StepTracker(
-      `${request.dryRun ? 'Dry run: ' : ''}Rollout of ${service} to ${env.name}`,
+      request.title ?? `${request.dryRun ? 'Dry run: ' : ''}Rollout of ${service} to ${env.name}`,
       ROLLOUT_STEPS,
       reporter,
       this.clock,

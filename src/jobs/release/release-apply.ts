@@ -54,6 +54,7 @@ export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id
         requestedBy: request.requester,
         branch,
         subject: `release(${plan.service}): ${plan.toTag} to ${env.name}`,
+        title: `Apply release of ${plan.service} ${plan.toTag} to ${env.name}`,
       },
       reporter,
     );
