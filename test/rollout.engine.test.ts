@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BareRepo, createSourceRepo, helmRelease, removeDir, tempDir, valuesFile } from './support/git-fixtures.js';
+import { BareRepo, createSourceRepo, helmRelease, removeDir, run, tempDir, valuesFile } from './support/git-fixtures.js';
 import { makeEngine, makeEnv, recordingReporter } from './support/rollout-env.js';
 
 let root: string;
@@ -25,6 +25,10 @@ describe('rollout into a real bare Flux repo', () => {
     expect(await flux.changedLines()).toEqual(['-      tag: "ps-1-0000000"', `+      tag: "${tag}"`]);
     expect(await flux.headMessage()).toContain('Requested-by: U_ALICE');
     expect(reporter.last().steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    // The clone is left exactly at the pushed commit, with nothing modified or staged.
+    const clone = makeEngine(root).workspace(env).dir;
+    expect(await run(clone, 'status', '--porcelain')).toBe('');
+    expect(await run(clone, 'rev-parse', 'HEAD')).toBe(await run(flux.url, 'rev-parse', 'main'));
   });
 
   it('edits .image.tag of values.yaml in a folder named after the service', async () => {

@@ -20,7 +20,7 @@ export function stepTable(snapshots: ProgressSnapshot[], totals: number[]): stri
   const outside = totals.map((t, i) => Math.max(0, t - sum(ids.map((id) => durations(id)[i]!))));
   const total = median(totals);
   const row = (label: string, values: number[]) => [label, ms(median(values)), ms(percentile(values, 90)), `${((median(values) / total) * 100).toFixed(0)}%`];
-  const labels: Record<string, string> = { locate: 'locate (sync: set-url+fetch+reset+clean, then git grep + YAML parse)' };
+  const labels: Record<string, string> = { locate: 'locate (sync: fetch, reset only if the remote moved; file index; YAML parse)' };
   return formatTable(
     ['rollbot step (Reporter snapshots)', 'median ms', 'p90 ms', 'of median total'],
     [...ids.map((id) => row(labels[id] ?? id, durations(id))), row('outside steps (lock, setup, result)', outside), row('total', totals)],

@@ -43,7 +43,8 @@ resources:
 `;
 }
 
-function fluxKustomization(name: string, path: string): string {
+/** A Flux Kustomization applying one folder of the repo. */
+export function fluxKustomization(name: string, path: string): string {
   return `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:

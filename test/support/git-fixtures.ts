@@ -148,13 +148,4 @@ spec:
       name: ${name}-values
 `;
 
-export const fluxKustomization = (name: string, path: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ${path}
-  prune: true
-`;
+export { fluxKustomization } from '../../src/demo/demo-flux-layout.js';

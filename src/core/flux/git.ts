@@ -11,7 +11,7 @@ export interface GitResult {
  * Runs git with an argument array (never a shell string). Non-interactive: a credential prompt
  * would hang a worker forever.
  */
-export async function git(args: string[], cwd?: string, options: { allowFailure?: boolean; input?: string } = {}): Promise<GitResult> {
+export async function git(args: string[], cwd?: string, options: { allowFailure?: boolean; input?: string | Buffer } = {}): Promise<GitResult> {
   try {
     const result = await execa('git', args, {
       cwd,

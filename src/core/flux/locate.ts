@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { AmbiguousService, ImageTagNotEditable, InvalidInput, ServiceNotFound } from '../errors.js';
 import { git } from './git.js';
+import { FluxFileIndex } from './flux-file-index.js';
 import { locateImageTag, type FluxFileKind, type TagLocation } from './image-tag-edit.js';
 
 export interface LocatedFile {
@@ -17,6 +18,8 @@ export interface LocateOptions {
   fluxRoot?: string;
   /** From the catalog or a config override: a file or folder that wins over discovery. */
   fluxPath?: string;
+  /** The commit the working tree is at (saves a rev-parse when the caller just synced). */
+  head?: string;
 }
 
 const YAML_SPECS = ['*.yaml', '*.yml'];
@@ -41,11 +44,6 @@ interface ParsedDoc {
 
 function documentsOf(text: string): ParsedDoc[] {
   return Array.from(parseAllDocuments(text) as Iterable<ParsedDoc>).filter((d) => d.errors.length === 0);
-}
-
-function hasHelmReleaseNamed(text: string, service: string): boolean {
-  if (!text.includes('HelmRelease')) return false;
-  return documentsOf(text).some((d) => d.getIn(['kind']) === 'HelmRelease' && d.getIn(['metadata', 'name']) === service);
 }
 
 /** A HelmRelease of this service, a plain values document, or neither (another Kubernetes object). */
@@ -107,30 +105,22 @@ async function locateAtPath(repoDir: string, service: string, fluxPath: string):
  * Finds the file that holds a service's image tag. Order (seed 000, issue 2): the catalog's
  * fluxPath; else a HelmRelease whose metadata.name is the service (any file, any document); else a
  * values file in a folder named after the service (or `<service>.yaml`, `<service>-values.yaml`).
- * Several candidates: ambiguous, nothing changes. `git grep` keeps this fast on large repos.
+ * Several candidates: ambiguous, nothing changes. An index of the clone's files and HelmReleases
+ * (FluxFileIndex) keeps this fast on large repos.
  */
 export async function locateServiceFile(repoDir: string, service: string, options: LocateOptions = {}): Promise<LocatedFile> {
   if (options.fluxPath) return locateAtPath(repoDir, service, options.fluxPath);
   const root = options.fluxRoot ? safeRelative(options.fluxRoot, 'fluxRoot') : '';
 
-  const grep = await git(['grep', '-l', '-z', '--fixed-strings', '-e', service, '--', ...pathspecs(root)], repoDir, { allowFailure: true });
-  const mentioning = grep.stdout.split('\0').filter(Boolean);
+  const index = await FluxFileIndex.of(repoDir, options.head);
   const releases: Array<LocatedFile | ImageTagNotEditable> = [];
-  for (const file of mentioning) {
-    const text = await readFile(join(repoDir, file), 'utf8');
-    if (hasHelmReleaseNamed(text, service)) releases.push(await withTag(repoDir, file, 'helmrelease', service));
-  }
+  for (const file of index.helmReleaseFiles(service, root)) releases.push(await withTag(repoDir, file, 'helmrelease', service));
   const release = choose(service, releases.filter((r) => !(r instanceof ImageTagNotEditable)));
   if (release) return release;
 
-  const valuesNames = new Set(['values.yaml', 'values.yml']);
-  const ownNames = new Set([`${service}.yaml`, `${service}.yml`, `${service}-values.yaml`, `${service}-values.yml`]);
+  const ownNames = [`${service}.yaml`, `${service}.yml`, `${service}-values.yaml`, `${service}-values.yml`];
   const values: Array<LocatedFile | ImageTagNotEditable> = [];
-  for (const file of await listFiles(repoDir, root)) {
-    const segments = file.split('/');
-    const name = basename(file);
-    const inServiceFolder = valuesNames.has(name) && segments.slice(0, -1).includes(service);
-    if (!inServiceFolder && !ownNames.has(name)) continue;
+  for (const file of [...new Set([...index.valuesFilesIn(service, root), ...index.filesNamed(ownNames, root)])]) {
     if ((await classify(repoDir, file, service)) === 'values') values.push(await withTag(repoDir, file, 'values', service));
   }
   const valuesFile = choose(service, values.filter((v) => !(v instanceof ImageTagNotEditable)));

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { GitUnavailable, PushFailed } from '../errors.js';
@@ -11,15 +11,24 @@ export interface GitIdentity {
   authorEmail: string;
 }
 
-export type PushOutcome = { ok: true; sha: string } | { ok: false; race: true; stderr: string };
+export type PushOutcome = { ok: true } | { ok: false; race: true; stderr: string };
+
+/** What this process knows about a clone: whether its tree is exactly its HEAD, and its remote URL. */
+interface CloneState {
+  clean: boolean;
+  url?: string;
+}
 
 /**
  * A clone of one environment's Flux repo, cached under the data dir. Before every job it is brought
- * to the remote branch head with fetch + hard reset + clean: a dirty tree is never trusted.
+ * to the remote branch head. A tree this process has not seen clean since it started (or that a job
+ * left half-edited) is never trusted: it gets a hard reset and a clean. A tree every job of this
+ * process left clean only moves when the remote moved, which keeps the per-job cost low.
  */
 export class FluxWorkspace {
   /** One working tree, one user at a time, across every job in this process. */
   private static readonly locks = new KeyedMutex();
+  private static readonly states = new Map<string, CloneState>();
   readonly dir: string;
 
   constructor(
@@ -39,16 +48,40 @@ export class FluxWorkspace {
     return `refs/remotes/origin/${this.env.branch}`;
   }
 
-  /** Clone on first use, then fetch and reset to the remote head. Returns the head SHA. */
+  private get state(): CloneState {
+    let state = FluxWorkspace.states.get(this.dir);
+    if (!state) FluxWorkspace.states.set(this.dir, (state = { clean: false }));
+    return state;
+  }
+
+  /** Clone on first use, then fetch and bring the tree to the remote head. Returns the head SHA. */
   async sync(): Promise<string> {
-    if (!existsSync(join(this.dir, '.git'))) await this.clone();
-    else {
-      await git(['remote', 'set-url', 'origin', this.env.fluxGitRepo], this.dir);
+    const state = this.state;
+    if (!existsSync(join(this.dir, '.git'))) {
+      await this.clone();
+      state.clean = true;
+      state.url = this.env.fluxGitRepo;
+    } else {
+      if (state.url !== this.env.fluxGitRepo) {
+        await git(['remote', 'set-url', 'origin', this.env.fluxGitRepo], this.dir);
+        state.url = this.env.fluxGitRepo;
+      }
       await this.fetch();
     }
-    await git(['reset', '--quiet', '--hard', this.remoteRef], this.dir);
-    await git(['clean', '-qfdx'], this.dir);
-    return (await git(['rev-parse', 'HEAD'], this.dir)).stdout.trim();
+    const [head, remote] = (await git(['rev-parse', 'HEAD', this.remoteRef], this.dir)).stdout.trim().split('\n');
+    if (!state.clean) {
+      await git(['reset', '--quiet', '--hard', this.remoteRef], this.dir);
+      await git(['clean', '-qfdx'], this.dir);
+      state.clean = true;
+    } else if (head !== remote) {
+      await git(['reset', '--quiet', '--hard', this.remoteRef], this.dir);
+    }
+    return remote!;
+  }
+
+  /** Before editing files: until a commit or a sync puts it right, the tree is not trusted. */
+  markDirty(): void {
+    this.state.clean = false;
   }
 
   private async clone(): Promise<void> {
@@ -77,22 +110,33 @@ export class FluxWorkspace {
     );
   }
 
-  /** Commits exactly one file; the trailers record who asked and which request made it. */
-  async commitFile(file: string, subject: string, trailers: Record<string, string>): Promise<string> {
-    await git(['add', '--', file], this.dir);
+  /**
+   * Commits the one edited file on top of `parent`; the trailers record who asked and which request
+   * made it. One `git fast-import` writes the blob, tree and commit (a porcelain commit would first
+   * stat every file of a large repo), then the index learns the new blob so the tree stays clean.
+   */
+  async commitFile(file: string, subject: string, trailers: Record<string, string>, parent: string): Promise<string> {
+    if (file.includes('\n') || file.startsWith('"')) throw new Error(`internal: cannot commit a path like ${JSON.stringify(file)}`);
     const body = Object.entries(trailers)
       .map(([k, v]) => `${k}: ${v}`)
       .join('\n');
-    await git(
-      [
-        '-c', `user.name=${this.identity.authorName}`,
-        '-c', `user.email=${this.identity.authorEmail}`,
-        'commit', '--quiet', '--no-verify', '-F', '-', '--', file,
-      ],
-      this.dir,
-      { input: body ? `${subject}\n\n${body}\n` : `${subject}\n` },
-    );
-    return (await git(['rev-parse', 'HEAD'], this.dir)).stdout.trim();
+    const message = body ? `${subject}\n\n${body}\n` : `${subject}\n`;
+    const content = await readFile(join(this.dir, file));
+    const mode = (await stat(join(this.dir, file))).mode & 0o111 ? '100755' : '100644';
+    const who = `${this.identity.authorName} <${this.identity.authorEmail}> ${Math.floor(Date.now() / 1000)} +0000`;
+    const marks = join(this.dir, '.git', 'rollbot-marks');
+    const stream = Buffer.concat([
+      Buffer.from(`blob\nmark :1\ndata ${content.length}\n`),
+      content,
+      Buffer.from(
+        `\ncommit refs/heads/${this.env.branch}\nmark :2\nauthor ${who}\ncommitter ${who}\ndata ${Buffer.byteLength(message)}\n${message}\nfrom ${parent}\nM ${mode} :1 ${file}\n\n`,
+      ),
+    ]);
+    await git(['fast-import', '--quiet', `--export-marks=${marks}`], this.dir, { input: stream });
+    const ids = Object.fromEntries((await readFile(marks, 'utf8')).trim().split('\n').map((line) => line.split(' ')));
+    await git(['update-index', '--cacheinfo', `${mode},${ids[':1']},${file}`], this.dir);
+    this.state.clean = true;
+    return ids[':2']!;
   }
 
   /**
@@ -102,7 +146,7 @@ export class FluxWorkspace {
   async push(branch?: string): Promise<PushOutcome> {
     const target = branch ? ['--force', 'origin', `HEAD:refs/heads/${branch}`] : ['origin', `HEAD:refs/heads/${this.env.branch}`];
     const result = await git(['push', '--quiet', '--porcelain', ...target], this.dir, { allowFailure: true });
-    if (result.exitCode === 0) return { ok: true, sha: (await git(['rev-parse', 'HEAD'], this.dir)).stdout.trim() };
+    if (result.exitCode === 0) return { ok: true };
     const output = `${result.stdout}\n${result.stderr}`;
     if (isPushRace(output)) return { ok: false, race: true, stderr: output };
     throw new PushFailed({ cause: new GitCommandFailed(['push'], result) });

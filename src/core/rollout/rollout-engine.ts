@@ -5,6 +5,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
 import { setImageTag } from '../flux/image-tag-edit.js';
 import { locateServiceFile, type LocatedFile } from '../flux/locate.js';
+import { FluxFileIndex } from '../flux/flux-file-index.js';
 import { FluxWorkspace, type GitIdentity } from '../flux/workspace.js';
 import { StepTracker, type Clock, type Reporter } from '../progress.js';
 import { resolvePullRequestHead, sourceRepoOf } from '../source/source-repo.js';
@@ -107,11 +108,12 @@ export class RolloutEngine {
 
     return workspace.exclusive(async () => {
       for (let attempt = 1; ; attempt++) {
+        let head = '';
         const located = await steps.run(
           'locate',
           async () => {
-            await workspace.sync();
-            return locateServiceFile(workspace.dir, service, { fluxPath, fluxRoot: env.fluxRoot });
+            head = await workspace.sync();
+            return locateServiceFile(workspace.dir, service, { fluxPath, fluxRoot: env.fluxRoot, head });
           },
           (l) => l.file,
         );
@@ -146,9 +148,10 @@ export class RolloutEngine {
         if (request.requestId) trailers['Rollbot-Request'] = request.requestId;
         const commit = await steps.run(
           'commit',
-          () => workspace.commitFile(located.file, request.subject ?? `chore(${service}): update image tag to ${tag}`, trailers),
+          () => workspace.commitFile(located.file, request.subject ?? `chore(${service}): update image tag to ${tag}`, trailers, head),
           (c) => c.slice(0, 7),
         );
+        await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.file);
         const pushed = await steps.run('push', () => workspace.push(request.branch), (p) =>
           p.ok ? `${request.branch ?? env.branch} (attempt ${attempt})` : `rejected: someone pushed first (attempt ${attempt})`,
         );
@@ -163,7 +166,10 @@ export class RolloutEngine {
     const path = join(workspace.dir, located.file);
     const text = await readFile(path, 'utf8');
     const edit = setImageTag(text, located.location, tag, located.file);
-    if (edit.changed) await writeFile(path, edit.text);
+    if (edit.changed) {
+      workspace.markDirty();
+      await writeFile(path, edit.text);
+    }
     return edit;
   }
 }
