@@ -1,13 +1,18 @@
 /**
- * `npm run bench`: the rollout bench and the ack bench, side by side in one run, then a summary.
- * BENCH_ONLY=rollout|ack runs one of them. Timings live here, never in the tests.
+ * `npm run bench`: the rollout, catalog and ack benches in one run, then a summary.
+ * BENCH_ONLY=rollout|catalog|ack runs one of them. Timings live here, never in the tests.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { runAckBench } from './ack.bench.js';
 import { runRolloutBench } from './rollout.bench.js';
+import { runCatalogBench } from './catalog.bench.js';
 import { formatGoals, heading, type BenchOutcome, type GoalCheck } from './support/table.js';
 
-const BENCHES: Record<string, () => Promise<BenchOutcome>> = { rollout: () => runRolloutBench(), ack: () => runAckBench() };
+const BENCHES: Record<string, () => Promise<BenchOutcome>> = {
+  rollout: () => runRolloutBench(),
+  catalog: () => runCatalogBench(),
+  ack: () => runAckBench(),
+};
 
 const only = process.env.BENCH_ONLY;
 if (only && !BENCHES[only]) {

@@ -8,17 +8,42 @@ export interface FoundService {
   via: 'name' | 'helmRelease' | 'kustomization';
 }
 
-/** Exact name first, then a HelmRelease or Kustomization of that name. */
+interface CatalogIndex {
+  byName: Map<string, string>;
+  byHelmRelease: Map<string, string>;
+  byKustomization: Map<string, string>;
+}
+
+/** Built once per loaded catalog object (the store reloads the object when the file changes). */
+const indexes = new WeakMap<CatalogData, CatalogIndex>();
+
+function indexOf(catalog: CatalogData): CatalogIndex {
+  let index = indexes.get(catalog);
+  if (!index) {
+    index = { byName: new Map(), byHelmRelease: new Map(), byKustomization: new Map() };
+    // First declaration wins, as the linear search it replaces did.
+    for (const [service, entry] of Object.entries(catalog.services)) {
+      if (!index.byName.has(service.toLowerCase())) index.byName.set(service.toLowerCase(), service);
+      const hr = entry.helmRelease?.toLowerCase();
+      if (hr && !index.byHelmRelease.has(hr)) index.byHelmRelease.set(hr, service);
+      const ks = entry.kustomization?.toLowerCase();
+      if (ks && !index.byKustomization.has(ks)) index.byKustomization.set(ks, service);
+    }
+    indexes.set(catalog, index);
+  }
+  return index;
+}
+
+/** Exact name first, then a HelmRelease or Kustomization of that name; answered from an index. */
 export function findService(catalog: CatalogData, query: string): FoundService | undefined {
-  const name = query.trim().toLowerCase();
-  const direct = catalog.services[name];
-  if (direct) return { name, entry: direct, via: 'name' };
-  for (const [service, entry] of Object.entries(catalog.services)) {
-    if (entry.helmRelease?.toLowerCase() === name) return { name: service, entry, via: 'helmRelease' };
-  }
-  for (const [service, entry] of Object.entries(catalog.services)) {
-    if (entry.kustomization?.toLowerCase() === name) return { name: service, entry, via: 'kustomization' };
-  }
+  const key = query.trim().toLowerCase();
+  const index = indexOf(catalog);
+  const found: Array<[string | undefined, FoundService['via']]> = [
+    [index.byName.get(key), 'name'],
+    [index.byHelmRelease.get(key), 'helmRelease'],
+    [index.byKustomization.get(key), 'kustomization'],
+  ];
+  for (const [service, via] of found) if (service) return { name: service, entry: catalog.services[service]!, via };
   return undefined;
 }
 
