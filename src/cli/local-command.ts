@@ -31,10 +31,13 @@ export async function runLocal(options: EnvOptions, configPath: string | undefin
   const local = await startLocalMode({ home, port: options.port, configPath, redisUrl: options.redisUrl, log: write });
   local.emulator.onRecord(printEvents(write));
   write(`
-Try it:
-  rollbot say "/rollout papi 42"          (from another terminal; channel C_DEPLOY, bound to rdebug by default)
-  or type here:  /rwenv set rdebug   then   /rollout papi 42   or   @rollbot rollout frontend 41
-Open ${local.consoleUrl} for the console. Ctrl+C stops everything.
+Open ${local.consoleUrl}: a Slack-like console (switch users to approve releases).
+Or from another terminal (channel C_DEPLOY is bound to rdebug, C_RELEASE to prod):
+  npx rollbot say "/rollout papi 42"
+  npx rollbot say "@rollbot what namespace is papi in?"
+  npx rollbot say --channel C_RELEASE "/release papi <sha>"      (a papi commit: git -C <demo>/sources/papi.git log)
+  npx rollbot say '/redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"'
+Or type here (as alice in C_DEPLOY). Ctrl+C stops everything.
 `);
   const stop = () => {
     void local.stop().finally(() => process.exit(0));
