@@ -44,14 +44,21 @@ export class JobEnqueuer {
     return queue;
   }
 
-  /** `delayMs` schedules the job (e.g. a release's expiry at its deadline). */
-  async enqueue(data: RollbotJobData, idempotencyKey: string, delayMs?: number): Promise<EnqueueResult> {
+  /** Is there already a job for this request (a Slack retry, a double submit)? */
+  async isQueued(kind: RollbotJobKind, idempotencyKey: string): Promise<boolean> {
+    return (await this.queue(kind).getJob(jobIdFor(kind, idempotencyKey))) !== undefined;
+  }
+
+  /**
+   * `delayMs` schedules the job (e.g. a release's expiry at its deadline); `alreadyQueued` is the
+   * answer of an isQueued() the caller made alongside its other reads (one round trip for all).
+   * Two deliveries racing past the check still make one job: BullMQ adds an id only once.
+   */
+  async enqueue(data: RollbotJobData, idempotencyKey: string, delayMs?: number, alreadyQueued?: boolean): Promise<EnqueueResult> {
     const jobId = jobIdFor(data.kind, idempotencyKey);
-    const queue = this.queue(data.kind);
-    if (await queue.getJob(jobId)) return { jobId, created: false };
-    const job = await queue.add(data.kind, data, { ...JOB_OPTIONS, jobId, ...(delayMs ? { delay: Math.max(0, delayMs) } : {}) });
-    // add() with an existing id returns the existing job; its timestamp tells a race apart.
-    return { jobId: job.id ?? jobId, created: true };
+    if (alreadyQueued ?? (await this.isQueued(data.kind, idempotencyKey))) return { jobId, created: false };
+    await this.queue(data.kind).add(data.kind, data, { ...JOB_OPTIONS, jobId, ...(delayMs ? { delay: Math.max(0, delayMs) } : {}) });
+    return { jobId, created: true };
   }
 
   async close(): Promise<void> {

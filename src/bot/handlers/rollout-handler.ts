@@ -1,20 +1,31 @@
 import type { RolloutCommand } from '../../core/commands/command.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { requirePr } from '../../core/rollout/rollout-engine.js';
-import { environmentFor, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { selectEnvironment } from '../../core/config/select-environment.js';
+import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
 
 /** `/rollout`: validated and refused early (read-only, no rwenv) before anything is queued. */
 export async function handleRollout(deps: RouterDeps, command: RolloutCommand, ctx: RequestContext): Promise<Reply> {
   const pr = requirePr(command.pr?.toString(), command.service);
-  const env = await environmentFor(deps, ctx, command.env);
+  // The three reads are independent: issued together they cost one Redis round trip on the ack path.
+  const [bound, locks, alreadyQueued] = await Promise.all([
+    deps.bindings.get(ctx.channel),
+    deps.locks.list(),
+    deps.enqueuer.isQueued('rollout', ctx.idempotencyKey),
+  ]);
+  const env = selectEnvironment(deps.config, command.env, bound);
   if (env.readOnly && !command.dryRun) throw new ReadOnlyEnvironment(env.name);
   if (!env.allowRollout && !command.dryRun) {
     throw new InvalidInput(`\`${env.name}\` takes approved releases only. Use \`/release ${command.service} <sha> --env ${env.name}\`.`);
   }
-  if (!command.dryRun) await deps.locks.assertMayDeploy(env.name, ctx.user);
+  const lock = locks.find((l) => l.env === env.name);
+  if (!command.dryRun && lock && lock.holder !== ctx.user) throw new EnvironmentLocked(lock);
   const { jobId, created } = await deps.enqueuer.enqueue(
     { kind: 'rollout', origin: originOf(ctx), env: env.name, service: command.service, pr, sha: command.sha, dryRun: command.dryRun },
     ctx.idempotencyKey,
+    undefined,
+    alreadyQueued,
   );
   return queuedReply(created, jobId, `${command.dryRun ? 'dry-run ' : ''}rollout of ${command.service} #${pr} to \`${env.name}\``);
 }
