@@ -200,3 +200,17 @@ describe('environments that take releases only', () => {
     expect(ackText(ack)).toContain('`live` takes approved releases only. Use `/release papi <sha> --env live`.');
   });
 });
+
+// Runs last: it moves prod to the third build, which the tests above do not expect.
+describe('an approvals channel', () => {
+  it('gets the card, while the requester’s channel is told where to look', async () => {
+    const [, , third] = h.sourceMain;
+    await h.user.slashCommand({ command: '/release', text: `papi ${third} --env livech`, channel: 'C_REL11', user: 'U_ALICE' });
+    const pointer = await h.waitForMessage('C_REL11', /Approval requested in <#C_APPROVALS>/);
+    expect(messageText(pointer)).toContain('(1 needed)');
+    const release = await h.waitForMessage('C_APPROVALS', /Release papi to livech/);
+    await click(release, 'release_approve', 'U_CAROL');
+    await h.emulator.waitFor(() => /🚀 \*Applied\*/.test(messageText(h.botMessages('C_APPROVALS').find((m) => m.ts === release.ts)!)));
+    expect(h.botMessages('C_REL11').some((m) => /Approve/.test(messageText(m)))).toBe(false);
+  });
+});

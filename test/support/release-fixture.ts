@@ -60,6 +60,7 @@ export async function startReleaseFixture(root: string, emulator: SlackWebApiEmu
     environments: (fluxGitRepo, sourceRepo) => ({
       live: { fluxGitRepo, sourceRepo, allowRollout: false, release: release({ required: 1 }) },
       live2: { fluxGitRepo, sourceRepo, release: release({ required: 2 }) },
+      livech: { fluxGitRepo, sourceRepo, release: release({ required: 1, channel: 'C_APPROVALS' }) },
       livepr: {
         fluxGitRepo,
         sourceRepo,
