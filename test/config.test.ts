@@ -11,7 +11,8 @@ const root = join(import.meta.dirname, '..');
 describe('configuration', () => {
   it('accepts the shipped example', () => {
     const config = parseConfig(parse(readFileSync(join(root, 'rollbot.example.yaml'), 'utf8')), '/etc/rollbot/rollbot.yaml');
-    expect(Object.keys(config.environments)).toEqual(['dev', 'prod']);
+    expect(Object.keys(config.environments)).toEqual(['dev', 'prod', 'prod-eu']);
+    expect(environmentOf(config, 'prod-eu').release?.approval.required).toBe(2);
     expect(environmentOf(config, 'prod').readOnly).toBe(true);
     expect(environmentOf(config, 'dev').branch).toBe('main');
   });
