@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import lockfile from 'proper-lockfile';
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { GitUnavailable, PushFailed } from '../errors.js';
@@ -10,6 +11,9 @@ export interface GitIdentity {
   authorName: string;
   authorEmail: string;
 }
+
+/** Identifies this process to the clones it uses (who touched a clone last). */
+const PROCESS_TOKEN = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 export type PushOutcome = { ok: true } | { ok: false; race: true; stderr: string };
 
@@ -39,9 +43,30 @@ export class FluxWorkspace {
     this.dir = join(dataDir, 'flux-repos', env.name);
   }
 
-  /** Runs `work` with this clone to itself (rollouts, regenerations and reads all sync it). */
+  /**
+   * Runs `work` with this clone to itself (rollouts, regenerations and reads all sync it): one job at
+   * a time in this process, and a lock file for other processes sharing the data dir. A clone that
+   * another process used since this one last did is not trusted to be clean.
+   */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    return FluxWorkspace.locks.run(this.dir, work);
+    return FluxWorkspace.locks.run(this.dir, async () => {
+      await mkdir(dirname(this.dir), { recursive: true });
+      // Refreshed every 1.5 s while held; a lock left by a killed process is taken over after 6 s.
+      const release = await lockfile.lock(this.dir, {
+        realpath: false,
+        stale: 6_000,
+        update: 1_500,
+        retries: { retries: 1200, minTimeout: 50, maxTimeout: 250 },
+      });
+      const ownerFile = join(this.dir, '.git', 'rollbot-owner');
+      try {
+        if ((await readFile(ownerFile, 'utf8').catch(() => '')) !== PROCESS_TOKEN) this.state.clean = false;
+        return await work();
+      } finally {
+        if (existsSync(join(this.dir, '.git'))) await writeFile(ownerFile, PROCESS_TOKEN).catch(() => undefined);
+        await release();
+      }
+    });
   }
 
   get remoteRef(): string {
