@@ -3,6 +3,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RollbotJobData, RollbotJobKind } from './job-data.js';
 import { DEFAULT_PREFIX, QUEUE_NAMES } from './queue-names.js';
+import { closeWithin } from './close-within.js';
 
 export interface EnqueueResult {
   jobId: string;
@@ -62,6 +63,6 @@ export class JobEnqueuer {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await Promise.all([...this.queues.values()].map((q) => closeWithin(() => q.close(), 5_000, () => q.disconnect())));
   }
 }

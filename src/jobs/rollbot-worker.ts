@@ -5,6 +5,7 @@ import type { RollbotJobData, RollbotJobKind } from './job-data.js';
 import type { JobProcessor, ProcessorTable } from './job-processor.js';
 import type { JobReporterFactory } from './job-reporter.js';
 import { DEFAULT_PREFIX, QUEUE_NAMES } from './queue-names.js';
+import { closeWithin } from './close-within.js';
 
 export interface WorkerOptions {
   connection: Redis;
@@ -61,7 +62,8 @@ export class RollbotWorker {
     return processor(job.data, attempt, reporter);
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+  /** Lets running jobs finish for up to `graceMs`, then disconnects (their jobs are recovered as stalled). */
+  async close(graceMs = 10_000): Promise<void> {
+    await Promise.all(this.workers.map((w) => closeWithin(() => w.close(), graceMs, () => w.disconnect())));
   }
 }

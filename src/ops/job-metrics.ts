@@ -4,6 +4,7 @@ import type { JobEnqueuer } from '../jobs/job-enqueuer.js';
 import type { RollbotJobKind } from '../jobs/job-data.js';
 import { DEFAULT_PREFIX, QUEUE_NAMES } from '../jobs/queue-names.js';
 import { duplicateConnection } from '../jobs/redis-connection.js';
+import { closeWithin } from '../jobs/close-within.js';
 import type { RollbotMetrics } from './metrics.js';
 
 /**
@@ -40,8 +41,6 @@ export class JobMetricsCollector {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.events.map(async (e) => {
-      await e.close();
-    }));
+    await Promise.all(this.events.map((e) => closeWithin(() => e.close(), 5_000, () => e.disconnect())));
   }
 }
