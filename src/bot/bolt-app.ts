@@ -39,7 +39,8 @@ export function createBoltApp(options: BotOptions): App {
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined;
   const logLevel = options.logLevel ?? LogLevel.WARN;
   const app = options.appToken
-    ? new App({ token: options.token, appToken: options.appToken, socketMode: true, clientOptions, logLevel })
+    ? // The Socket Mode client makes its own Web API calls (apps.connections.open) with these options.
+      new App({ token: options.token, appToken: options.appToken, socketMode: true, clientOptions, installerOptions: { clientOptions }, logLevel })
     : new App({
         token: options.token,
         clientOptions,

@@ -24,3 +24,4 @@ export type { BotIdentity } from './method-context.js';
 export type { CallRate } from './rate-counter.js';
 export type { InjectedFault } from './fault-injection.js';
 export type * from './types.js';
+export { SocketModeEmulator, type EnvelopeAck } from './socket-mode-server.js';

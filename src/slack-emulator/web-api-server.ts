@@ -10,6 +10,7 @@ import { RecordStore } from './record-store.js';
 import { readBody } from './request-body.js';
 import { handleResponsePost, ResponseUrlRegistry } from './response-url.js';
 import { SlackTsClock } from './slack-ts.js';
+import type { SocketModeEmulator } from './socket-mode-server.js';
 import { TriggerRegistry } from './trigger-ids.js';
 import type {
   RecordEvent,
@@ -77,6 +78,12 @@ export class SlackWebApiEmulator {
   private server: Server | undefined;
   private port: number | undefined;
   private viewCounter = 0;
+  private socketMode: SocketModeEmulator | undefined;
+
+  /** Answers `apps.connections.open` with this Socket Mode server's URL. */
+  attachSocketMode(socketMode: SocketModeEmulator): void {
+    this.socketMode = socketMode;
+  }
 
   constructor(options: SlackWebApiEmulatorOptions = {}) {
     this.identity = { ...DEFAULT_IDENTITY, ...options.identity };
@@ -276,6 +283,12 @@ export class SlackWebApiEmulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const raw = await readBody(req);
+    if (url.pathname === '/api/apps.connections.open' && this.socketMode) {
+      // Socket Mode's handshake is made with the app-level token, not the bot token.
+      const ok = (req.headers.authorization ?? '') === `Bearer ${this.socketMode.appToken}`;
+      sendJson(res, 200, ok ? { ok: true, url: this.socketMode.url } : { ok: false, error: 'invalid_auth' });
+      return;
+    }
     if (url.pathname.startsWith('/api/')) {
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
       const answer = dispatchApiCall(method, req.headers, raw, url.searchParams, this.dispatchDeps);

@@ -5,7 +5,7 @@ import { loadConfig, type LoadedConfig } from '../../src/core/config/load.js';
 import { freePort, RedisProcess } from '../../src/local-mode/redis-process.js';
 import { startBot, type RunningBot } from '../../src/runtime/bot-process.js';
 import { startWorker, type RunningWorker } from '../../src/runtime/worker-process.js';
-import { SlackUserClient, SlackWebApiEmulator } from '../../src/slack-emulator/index.js';
+import { SlackUserClient, SlackWebApiEmulator, SocketModeEmulator } from '../../src/slack-emulator/index.js';
 import type { RecordedMessage } from '../../src/slack-emulator/types.js';
 import { startReleaseFixture, type ReleaseFixture } from './release-fixture.js';
 import { BareRepo, createSourceRepo, fluxKustomization, helmRelease, helmReleaseWithValuesFrom, removeDir, tempDir, valuesFile } from './git-fixtures.js';
@@ -27,6 +27,8 @@ export interface HarnessOptions {
   environments?: Record<string, Record<string, unknown>>;
   /** Variables the worker sees (secrets, pipeline inputs). */
   workerVariables?: Record<string, string | undefined>;
+  /** Run the bot in Socket Mode (an app-level token) instead of HTTP. */
+  socketMode?: boolean;
 }
 
 /** Seed 003's catalog, pointing at the harness's Flux layout. */
@@ -60,6 +62,7 @@ export class BotHarness {
   release?: ReleaseFixture;
   sourceMain: string[] = [];
   workerVariables: Record<string, string | undefined> = {};
+  socket?: SocketModeEmulator;
   botPort = 0;
   /** The bot's clock; tests move it forward to pass deadlines. */
   clockOffsetMs = 0;
@@ -78,6 +81,11 @@ export class BotHarness {
     h.redis = await new RedisProcess().start();
     h.emulator = new SlackWebApiEmulator({ token: BOT_TOKEN });
     await h.emulator.start();
+    if (options.socketMode) {
+      h.socket = new SocketModeEmulator('xapp-test');
+      await h.socket.start();
+      h.emulator.attachSocketMode(h.socket);
+    }
     h.flux = await BareRepo.create(h.root, {
       'clusters/rdebug/apps/papi/values.yaml': valuesFile('papi', 'ps-1-0000000'),
       'clusters/rdebug/apps/papi/helmrelease.yaml': helmReleaseWithValuesFrom('papi', 'runwhen-local'),
@@ -120,7 +128,8 @@ export class BotHarness {
       config: this.config,
       redisUrl: this.redis.url,
       slackBotToken: BOT_TOKEN,
-      slackSigningSecret: SIGNING_SECRET,
+      slackSigningSecret: this.socket ? undefined : SIGNING_SECRET,
+      slackAppToken: this.socket?.appToken,
       slackApiUrl: this.emulator.apiUrl,
       port: this.botPort,
       queueBoard: { user: 'ops', password: 'board-secret' },
@@ -170,6 +179,7 @@ export class BotHarness {
     await this.worker?.stop();
     await this.bot?.stop();
     await this.emulator?.stop();
+    await this.socket?.stop();
     await this.release?.stop();
     await this.redis?.dispose();
     if (this.root) await removeDir(this.root);
