@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { parseCatalog, readCatalogFile } from '../src/core/catalog/catalog-file.js';
 import { regenerateCatalog, regenerateSummary, saveRegeneratedCatalog } from '../src/core/catalog/catalog-regenerate.js';
 import { FluxWorkspace } from '../src/core/flux/workspace.js';
@@ -109,12 +109,28 @@ describe('regenerating the catalog from a Flux repo laid out like the fluxcd exa
   it('saves atomically to the configured file, and a read-only environment may only look', async () => {
     const file = join(root, 'catalog', 'services-catalog.json');
     const { env, result } = await regenerate(fluxcdExampleRepo(), { catalog: file });
-    await saveRegeneratedCatalog(env, result.catalog);
+    expect(await saveRegeneratedCatalog(env, result.catalog)).toEqual([file]);
     expect(readCatalogFile(file).services.podinfo!.namespace).toBe('podinfo');
     expect(JSON.parse(await readFile(file, 'utf8')).version).toBe('1.0');
     await expect(saveRegeneratedCatalog({ ...env, readOnly: true }, result.catalog)).rejects.toThrow(
       "rwenv 'rdebug' is read-only. Cannot modify Flux repo or trigger reconciliation.",
     );
+  });
+});
+
+describe('saving to a config repo (GitOps)', () => {
+  it('commits the catalog to the configured repo and path, once, and says unchanged the second time', async () => {
+    await mkdir(join(root, 'cfg'));
+    const configRepo = await BareRepo.create(join(root, 'cfg'), { 'README.md': '# config\n' });
+    const { env, result } = await regenerate(fluxcdExampleRepo(), { catalogRepo: { url: configRepo.url, path: 'catalogs/prod.json' } });
+    const workspaceFor = (e: typeof env) => new FluxWorkspace(e, join(root, 'data'), { authorName: 'rollbot', authorEmail: 'rollbot@example.com' });
+    const [place] = await saveRegeneratedCatalog(env, result.catalog, workspaceFor);
+    expect(place).toMatch(/catalogs\/prod\.json @ [0-9a-f]{7}$/);
+    expect(JSON.parse(await configRepo.show('catalogs/prod.json')).services.podinfo.fluxPath).toBe('apps/production/');
+    expect((await configRepo.log())[0]).toBe('chore(catalog): regenerate services catalog of rdebug');
+    const [again] = await saveRegeneratedCatalog(env, result.catalog, workspaceFor);
+    expect(again).toMatch(/\(unchanged\)$/);
+    expect(await configRepo.commitCount()).toBe(2);
   });
 });
 

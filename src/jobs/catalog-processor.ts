@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { CatalogStore } from '../core/catalog/catalog-store.js';
 import { regenerateCatalog, regenerateSummary, saveRegeneratedCatalog, type RegeneratedCatalog } from '../core/catalog/catalog-regenerate.js';
 import type { LoadedConfig } from '../core/config/load.js';
+import type { EnvironmentConfig } from '../core/config/schema.js';
 import { environmentOf } from '../core/config/load.js';
 import { InvalidInput } from '../core/errors.js';
 import { StepTracker } from '../core/progress.js';
@@ -17,6 +18,7 @@ import { SAVE_CATALOG_ACTION } from './catalog-actions.js';
  * The save job reads the preview from the regenerate job's result, so what is saved is what was shown.
  */
 export function catalogProcessor(deps: { config: LoadedConfig; engine: RolloutEngine; catalogs: CatalogStore; queue: () => Queue }): JobProcessor<CatalogJobData> {
+  const workspaceFor = (env: EnvironmentConfig) => deps.engine.workspace(env);
   return async (data, attempt, reporter) => {
     try {
       const env = environmentOf(deps.config, data.env);
@@ -24,21 +26,21 @@ export function catalogProcessor(deps: { config: LoadedConfig; engine: RolloutEn
         const source = data.fromJob ? await deps.queue().getJob(data.fromJob) : undefined;
         const preview = source?.returnvalue as RegeneratedCatalog | undefined;
         if (!preview?.catalog) throw new InvalidInput('That catalog preview has expired. Run `/services regenerate` again, then press Save.');
-        const steps = new StepTracker(`Save the services catalog of ${env.name}`, [['save', 'Write catalog file']], reporter);
-        const file = await steps.run('save', () => saveRegeneratedCatalog(env, preview.catalog), (f) => f);
-        await reporter.succeed(`Saved ${Object.keys(preview.catalog.services).length} services to \`${file}\`.`);
-        return { file };
+        const steps = new StepTracker(`Save the services catalog of ${env.name}`, [['save', 'Save catalog']], reporter);
+        const places = await steps.run('save', () => saveRegeneratedCatalog(env, preview.catalog, workspaceFor), (p) => p.join(', '));
+        await reporter.succeed(`Saved ${Object.keys(preview.catalog.services).length} services to ${places.map((p) => `\`${p}\``).join(' and ')}.`);
+        return { places };
       }
       const result = await regenerateCatalog(env, deps.engine.workspace(env), deps.catalogs.get(env), reporter);
       let summary = regenerateSummary(result);
       if (data.save) {
-        const file = await saveRegeneratedCatalog(env, result.catalog);
-        summary += `\n💾 Saved to \`${file}\`.`;
+        const places = await saveRegeneratedCatalog(env, result.catalog, workspaceFor);
+        summary += `\n💾 Saved to ${places.map((p) => `\`${p}\``).join(' and ')}.`;
         await reporter.succeed(summary);
       } else if (env.readOnly) {
         await reporter.succeed(`${summary}\n_${env.name} is read-only: this preview cannot be saved._`);
-      } else if (!env.catalog) {
-        await reporter.succeed(`${summary}\n_Add \`catalog: <path>\` to ${env.name} in the config to be able to save it._`);
+      } else if (!env.catalog && !env.catalogRepo) {
+        await reporter.succeed(`${summary}\n_Add \`catalog: <path>\` or \`catalogRepo\` to ${env.name} in the config to be able to save it._`);
       } else {
         await reporter.succeed(summary, {
           buttons: [{ actionId: SAVE_CATALOG_ACTION, text: 'Save catalog', value: JSON.stringify({ env: env.name, job: attempt.jobId }), style: 'primary' }],

@@ -1,5 +1,7 @@
 import type { EnvironmentConfig } from '../config/schema.js';
-import { InvalidInput, ReadOnlyEnvironment } from '../errors.js';
+import { InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { FluxWorkspace } from '../flux/workspace.js';
 import { StepTracker, type Clock, type Reporter } from '../progress.js';
 import type { CatalogData } from './catalog-file.js';
@@ -46,14 +48,50 @@ export async function regenerateCatalog(
   });
 }
 
-/** Saving writes the environment's catalog file atomically; read-only environments only look. */
-export async function saveRegeneratedCatalog(env: EnvironmentConfig, catalog: CatalogData): Promise<string> {
+/** Opens a clone of another repository (the catalog's config repo) with the engine's settings. */
+export type WorkspaceFor = (env: EnvironmentConfig) => FluxWorkspace;
+
+/**
+ * Saving commits the catalog to the environment's config repo (catalogRepo) and/or writes its
+ * catalog file atomically; read-only environments only look. Returns where it went.
+ */
+export async function saveRegeneratedCatalog(env: EnvironmentConfig, catalog: CatalogData, workspaceFor?: WorkspaceFor): Promise<string[]> {
   if (env.readOnly) throw new ReadOnlyEnvironment(env.name);
-  if (!env.catalog) {
-    throw new InvalidInput(`Environment '${env.name}' has no 'catalog' file configured, so there is nowhere to save it. Add catalog: <path> to the environment and try again.`);
+  if (!env.catalog && !env.catalogRepo) {
+    throw new InvalidInput(
+      `Environment '${env.name}' has no 'catalog' file or 'catalogRepo' configured, so there is nowhere to save it. Add one to the environment and try again.`,
+    );
   }
-  await saveCatalogFile(env.catalog, catalog);
-  return env.catalog;
+  const places: string[] = [];
+  if (env.catalogRepo) {
+    if (!workspaceFor) throw new InvalidInput('Saving to a catalog repo needs a worker (run /services regenerate in Slack).');
+    places.push(await commitCatalog(env, catalog, workspaceFor));
+  }
+  if (env.catalog) {
+    await saveCatalogFile(env.catalog, catalog);
+    places.push(env.catalog);
+  }
+  return places;
+}
+
+async function commitCatalog(env: EnvironmentConfig, catalog: CatalogData, workspaceFor: WorkspaceFor): Promise<string> {
+  const repo = env.catalogRepo!;
+  const workspace = workspaceFor({ ...env, name: `${env.name}-catalog`, fluxGitRepo: repo.url, branch: repo.branch });
+  const text = JSON.stringify(catalog, null, 2) + '\n';
+  return workspace.exclusive(async () => {
+    for (let attempt = 1; ; attempt++) {
+      const head = await workspace.sync();
+      const file = join(workspace.dir, repo.path);
+      if ((await readFile(file, 'utf8').catch(() => null)) === text) return `${repo.url} ${repo.path} (unchanged)`;
+      workspace.markDirty();
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, text);
+      const commit = await workspace.commitFile(repo.path, `chore(catalog): regenerate services catalog of ${env.name}`, {}, head);
+      const pushed = await workspace.push();
+      if (pushed.ok) return `${repo.url} ${repo.path} @ ${commit.slice(0, 7)}`;
+      if (attempt >= 5) throw new PushFailed();
+    }
+  });
 }
 
 const MAX_LISTED = 15;

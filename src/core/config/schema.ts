@@ -44,6 +44,15 @@ export const environmentSchema = z
     fluxRoot: z.string().min(1).optional(),
     /** A services-catalog.json (seed 003 format), relative to the config file or absolute. */
     catalog: z.string().min(1).optional(),
+    /** Where `/services regenerate` commits the catalog (GitOps: e.g. Flux then ships it as a ConfigMap). */
+    catalogRepo: z
+      .object({
+        url: z.string().min(1),
+        branch: z.string().min(1).default('main'),
+        path: z.string().min(1).default('services-catalog.json'),
+      })
+      .strict()
+      .optional(),
     /** Where a service's source lives: a git URL or path with `{service}`, e.g. https://github.com/acme/{service}.git */
     sourceRepo: z.string().min(1).optional(),
     /** Kustomization named in the `flux reconcile` hint when the catalog does not say. */

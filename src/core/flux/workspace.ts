@@ -159,7 +159,7 @@ export class FluxWorkspace {
     ]);
     await git(['fast-import', '--quiet', `--export-marks=${marks}`], this.dir, { input: stream });
     const ids = Object.fromEntries((await readFile(marks, 'utf8')).trim().split('\n').map((line) => line.split(' ')));
-    await git(['update-index', '--cacheinfo', `${mode},${ids[':1']},${file}`], this.dir);
+    await git(['update-index', '--add', '--cacheinfo', `${mode},${ids[':1']},${file}`], this.dir);
     this.state.clean = true;
     return ids[':2']!;
   }
