@@ -2,7 +2,7 @@ import type { RedeployCommand } from '../../core/commands/command.js';
 import { InvalidInput } from '../../core/errors.js';
 import { listRecentRuns, newRunId, RunNotFound, resumeCommand } from '../../core/pipeline/index.js';
 import type { PhaseStatus } from '../../core/pipeline/index.js';
-import { redeploySettings } from '../../jobs/redeploy/redeploy-processor.js';
+import { redeploySettings } from '../../core/config/environment-settings.js';
 import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 const EMOJI = (status: PhaseStatus) =>

@@ -1,5 +1,6 @@
 import type { ReleaseCommand } from '../../core/commands/command.js';
 import { environmentOf } from '../../core/config/load.js';
+import { releaseSettings } from '../../core/config/environment-settings.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 import { describeApprovers } from '../approver-directory.js';
@@ -8,7 +9,7 @@ import { describeApprovers } from '../approver-directory.js';
 export async function handleRelease(deps: RouterDeps, command: ReleaseCommand, ctx: RequestContext): Promise<Reply> {
   const env = await environmentFor(deps, ctx, command.env);
   if (env.readOnly) throw new ReadOnlyEnvironment(env.name);
-  if (!env.release) throw new InvalidInput(`Environment '${env.name}' has no release settings. Add a \`release:\` section (registry, approval) to it in the config.`);
+  releaseSettings(env);
   await deps.locks.assertMayDeploy(env.name, ctx.user);
   const { jobId, created } = await deps.enqueuer.enqueue(
     { kind: 'release', action: 'prepare', origin: originOf(ctx), env: env.name, service: command.service, sha: command.sha, tag: command.tag, pr: command.pr },
@@ -22,8 +23,7 @@ export async function handleApprove(deps: RouterDeps, approvalId: string, ctx: R
   const state = await deps.approvals.get(approvalId);
   if (!state) return ephemeral('This release request no longer exists. Run `/release` again.');
   const env = environmentOf(deps.config, state.request.env);
-  const policy = env.release?.approval;
-  if (!policy) throw new InvalidInput(`Environment '${env.name}' has no release settings any more.`);
+  const policy = releaseSettings(env).approval;
   // The more specific refusal first: a requester who is not an approver either still learns why.
   if (ctx.user === state.request.requester && !state.request.allowSelfApproval) {
     return ephemeral('You requested this release, so someone else must approve it (four eyes).');

@@ -90,8 +90,8 @@ export class RolloutEngine {
   async rollout(env: EnvironmentConfig, request: RolloutRequest, reporter: Reporter): Promise<RolloutResult> {
     const service = validateServiceName(request.service);
     if (request.tag) validateImageTag(request.tag);
-    else if (request.pr === undefined) throw new InvalidInput(`Which pull request? Use \`/rollout ${service} <pr-number>\`; the tag is ps-<pr>-<sha7>.`);
-    const pr = request.pr === undefined ? undefined : validatePrNumber(request.pr);
+    // A release brings its own tag; a rollout needs the PR for ps-<pr>-<sha7>.
+    const pr = request.tag && request.pr === undefined ? undefined : requirePr(request.pr?.toString(), service);
     if (env.readOnly && !request.dryRun) throw new ReadOnlyEnvironment(env.name);
 
     const steps = new StepTracker(

@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../../core/config/load.js';
 import { environmentOf } from '../../core/config/load.js';
+import { redeploySettings } from '../../core/config/environment-settings.js';
 import type { EnvironmentConfig } from '../../core/config/schema.js';
-import { InvalidInput } from '../../core/errors.js';
 import { FileRunStateStore, loadPipelineFile, runPipeline, selectPipeline, type Notifier, type RedeployResult, type RunStateStore } from '../../core/pipeline/index.js';
 import type { RedeployJobData } from '../job-data.js';
 import type { JobProcessor } from '../job-processor.js';
@@ -19,12 +19,6 @@ export interface RedeployDeps {
   clock?: () => number;
 }
 
-export function redeploySettings(env: EnvironmentConfig) {
-  if (!env.redeploy) {
-    throw new InvalidInput(`Environment '${env.name}' has no redeploy pipeline. Add \`redeploy: { pipelines: <file> }\` to it in the config (see examples/redeploy-seed004.yaml).`);
-  }
-  return env.redeploy;
-}
 
 const MAX_THREAD_OUTPUT = 3500;
 

@@ -7,7 +7,7 @@ import type { AttemptInfo } from '../job-processor.js';
 import type { JobReporter } from '../job-reporter.js';
 import type { ApplyResult } from './approval-store.js';
 import type { ReleaseDeps } from './release-processor.js';
-import { releaseSettings } from './release-processor.js';
+import { releaseSettings } from '../../core/config/environment-settings.js';
 
 /** GitHub and Jira clients, when configured (made by the runtime with their secrets). */
 export interface ReleaseIntegrations {

@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import type { CatalogStore } from '../../core/catalog/catalog-store.js';
 import { environmentOf, type LoadedConfig } from '../../core/config/load.js';
+import { releaseSettings } from '../../core/config/environment-settings.js';
 import type { EnvironmentConfig } from '../../core/config/schema.js';
-import { InvalidInput } from '../../core/errors.js';
 import { SourceMirror } from '../../core/release/commit-lookup.js';
 import { ImageNotFound, NoMatchingImageTag } from '../../core/release/errors.js';
 import { prepareRelease } from '../../core/release/release-plan.js';
-import { registryConfigOf, type ReleaseConfig } from '../../core/release/release-config.js';
+import { registryConfigOf } from '../../core/release/release-config.js';
 import { RegistryClient } from '../../core/release/registry-client.js';
 import { parseTagTemplate } from '../../core/release/tag-template.js';
 import type { RolloutEngine } from '../../core/rollout/rollout-engine.js';
@@ -39,12 +39,6 @@ export interface ReleaseDeps {
   clock: () => number;
 }
 
-export function releaseSettings(env: EnvironmentConfig): ReleaseConfig {
-  if (!env.release) {
-    throw new InvalidInput(`Environment '${env.name}' has no release settings. Add a \`release:\` section (registry, approval) to it in the config.`);
-  }
-  return env.release;
-}
 
 /** `/release`: prepare and ask for approval; after approval, apply exactly once; expire at the deadline. */
 export function releaseProcessor(deps: ReleaseDeps): JobProcessor<ReleaseJobData> {
