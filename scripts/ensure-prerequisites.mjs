@@ -51,8 +51,5 @@ if (packages.length > 0) {
 
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   console.log('rollbot setup: installing node modules (npm ci)');
-  // npm ci refuses a lockfile that lacks other platforms' optional packages (a registry mirror may
-  // not serve them); npm install then installs the locked versions that exist here.
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit', cwd: root });
-  if (ci.status !== 0) run('npm', ['install', '--no-audit', '--no-fund']);
+  run('npm', ['ci', '--no-audit', '--no-fund']);
 }
