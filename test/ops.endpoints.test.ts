@@ -46,12 +46,12 @@ describe('operations surface of the bot process', () => {
 
   it('/readyz fails while Redis is down and recovers when it returns', async () => {
     expect((await fetch(`${h.botUrl}/readyz`)).status).toBe(200);
-    const port = h.redis.port;
-    await h.redis.stop();
+    const port = h.redis!.port;
+    await h.redis!.stop();
     const down = await fetch(`${h.botUrl}/readyz`);
     expect(down.status).toBe(503);
     expect((await down.json()).status).toBe('not ready');
-    await h.redis.start({ port });
+    await h.redis!.start({ port });
     let status = 0;
     for (let i = 0; i < 100 && status !== 200; i++) {
       status = (await fetch(`${h.botUrl}/readyz`)).status;

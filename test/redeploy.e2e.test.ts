@@ -114,7 +114,7 @@ describe('/redeploy through Slack', () => {
   });
 
   it('a second resume of a run that is already running is refused', async () => {
-    const redis = new Redis(h.redis.url);
+    const redis = new Redis(h.redis!.url);
     try {
       const store = new RedisRunStateStore(redis);
       const runs = await store.listRecent(1);

@@ -1,13 +1,16 @@
 import type { EnvOptions } from '../core/config/env-options.js';
 import type { LoadedConfig } from '../core/config/load.js';
+import type { RedisTarget } from '../core/config/redis-target.js';
 import { ConfigError } from '../core/errors.js';
 import { startBot } from '../runtime/bot-process.js';
 import { startWorker } from '../runtime/worker-process.js';
 import { createLogger } from '../runtime/logger.js';
 
-function requireRedis(options: EnvOptions): string {
-  if (!options.redisUrl) throw new ConfigError('REDIS_URL is not set. Point it at your Redis (e.g. redis://localhost:6379), or use `rollbot local` which starts one.');
-  return options.redisUrl;
+function requireRedis(options: EnvOptions): RedisTarget {
+  if (!options.redis) {
+    throw new ConfigError('No Redis is set. Set REDIS_URL (e.g. redis://localhost:6379), REDIS_SENTINELS with REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES — or use `rollbot local`, which starts one.');
+  }
+  return options.redis;
 }
 
 /** Stops cleanly on SIGINT/SIGTERM so BullMQ hands running jobs back instead of waiting for a stall. */
@@ -21,7 +24,7 @@ function stopOnSignal(stop: () => Promise<void>): void {
 
 export async function runBot(config: LoadedConfig, options: EnvOptions): Promise<void> {
   const board = options.queueBoardUser && options.queueBoardPassword ? { user: options.queueBoardUser, password: options.queueBoardPassword } : undefined;
-  const bot = await startBot({ config, redisUrl: requireRedis(options), ...options, logger: createLogger(options.logLevel, 'rollbot-bot'), queueBoard: board });
+  const bot = await startBot({ config, ...options, redis: requireRedis(options), logger: createLogger(options.logLevel, 'rollbot-bot'), queueBoard: board });
   process.stdout.write(`rollbot bot listening on :${bot.port} (${options.slackAppToken ? 'Socket Mode' : 'HTTP, POST /slack/events'})\n`);
   stopOnSignal(() => bot.stop());
 }
@@ -29,8 +32,8 @@ export async function runBot(config: LoadedConfig, options: EnvOptions): Promise
 export async function runWorker(config: LoadedConfig, options: EnvOptions): Promise<void> {
   const worker = await startWorker({
     config,
-    redisUrl: requireRedis(options),
     ...options,
+    redis: requireRedis(options),
     concurrency: options.workerConcurrency,
     lockDurationMs: options.jobLockMs,
     stalledIntervalMs: options.jobLockMs,

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 /** `/rwenv set`: which environment a channel acts on, kept in Redis so it survives restarts. */
 export class ChannelBindings {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key = 'rollbot:rwenv',
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 /**
  * Slack retries an event it thinks was not acknowledged (X-Slack-Retry-Num); the first delivery
@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
  */
 export class EventDedupe {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly ttlSeconds = 3600,
   ) {}
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { RollbotJobData, RollbotJobKind } from './job-data.js';
 import { DEFAULT_PREFIX, QUEUE_NAMES } from './queue-names.js';
 import { closeWithin } from './close-within.js';
@@ -32,8 +32,10 @@ export class JobEnqueuer {
   private readonly queues = new Map<RollbotJobKind, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly prefix = DEFAULT_PREFIX,
+    /** Sentinel: waits for replicas to hold the new job before the caller acks (see openRedis). */
+    private readonly confirmWrites?: () => Promise<number>,
   ) {}
 
   queue(kind: RollbotJobKind): Queue {
@@ -59,6 +61,9 @@ export class JobEnqueuer {
     const jobId = jobIdFor(data.kind, idempotencyKey);
     if (alreadyQueued ?? (await this.isQueued(data.kind, idempotencyKey))) return { jobId, created: false };
     await this.queue(data.kind).add(data.kind, data, { ...JOB_OPTIONS, jobId, ...(delayMs ? { delay: Math.max(0, delayMs) } : {}) });
+    // A job only the master holds would vanish with it; a replica that lags past the wait still
+    // gets it, so a slow replica delays the ack instead of refusing the command.
+    if (this.confirmWrites) await this.confirmWrites();
     return { jobId, created: true };
   }
 

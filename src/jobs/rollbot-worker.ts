@@ -1,5 +1,5 @@
 import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { Logger } from 'pino';
 import type { RollbotJobData, RollbotJobKind } from './job-data.js';
 import type { JobProcessor, ProcessorTable } from './job-processor.js';
@@ -8,7 +8,7 @@ import { DEFAULT_PREFIX, QUEUE_NAMES } from './queue-names.js';
 import { closeWithin } from './close-within.js';
 
 export interface WorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   processors: ProcessorTable;
   reporting: JobReporterFactory;
   concurrency: number;

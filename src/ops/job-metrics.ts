@@ -1,5 +1,5 @@
 import { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../jobs/redis-connection.js';
 import type { JobEnqueuer } from '../jobs/job-enqueuer.js';
 import type { RollbotJobKind } from '../jobs/job-data.js';
 import { DEFAULT_PREFIX, QUEUE_NAMES } from '../jobs/queue-names.js';
@@ -17,7 +17,7 @@ export class JobMetricsCollector {
   constructor(
     private readonly metrics: RollbotMetrics,
     private readonly enqueuer: JobEnqueuer,
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly prefix = DEFAULT_PREFIX,
   ) {}
 

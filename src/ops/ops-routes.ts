@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Application, NextFunction, Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../jobs/redis-connection.js';
 import type { JobEnqueuer } from '../jobs/job-enqueuer.js';
 import type { RollbotJobKind } from '../jobs/job-data.js';
 import { QUEUE_NAMES } from '../jobs/queue-names.js';
@@ -10,7 +10,7 @@ import type { RollbotMetrics } from './metrics.js';
 
 export interface OpsOptions {
   metrics: RollbotMetrics;
-  redis: Redis;
+  redis: RedisClient;
   enqueuer: JobEnqueuer;
   /** Bull Board at /admin/queues: off unless credentials are given (local mode passes open: true). */
   queueBoard?: { user: string; password: string } | { open: true };

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import express from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../jobs/redis-connection.js';
 import { WebClient } from '@slack/web-api';
 import { createBoltApp } from '../bot/bolt-app.js';
 import { ApproverDirectory } from '../bot/approver-directory.js';
@@ -15,7 +15,9 @@ import { ConfigError } from '../core/errors.js';
 import { ChannelBindings } from '../jobs/channel-bindings.js';
 import { EventDedupe } from '../jobs/event-dedupe.js';
 import { JobEnqueuer } from '../jobs/job-enqueuer.js';
-import { createRedisConnection } from '../jobs/redis-connection.js';
+import { openRedis } from '../jobs/redis-connection.js';
+import type { RedisTarget } from '../core/config/redis-target.js';
+import { redisTargetOf } from './redis-options.js';
 import { AuditLog } from '../jobs/release/audit-log.js';
 import { DeployLocks } from '../jobs/release/deploy-locks.js';
 import { JobMetricsCollector } from '../ops/job-metrics.js';
@@ -25,7 +27,10 @@ import { createLogger, type Logger } from './logger.js';
 
 export interface BotProcessOptions {
   config: LoadedConfig;
-  redisUrl: string;
+  /** One server's URL (tests, local mode) … */
+  redisUrl?: string;
+  /** … or Sentinel / Cluster, from the REDIS_* variables; wins over redisUrl. */
+  redis?: RedisTarget;
   slackBotToken?: string;
   slackSigningSecret?: string;
   slackAppToken?: string;
@@ -40,7 +45,7 @@ export interface BotProcessOptions {
 export interface RunningBot {
   app: App;
   port: number;
-  redis: Redis;
+  redis: RedisClient;
   enqueuer: JobEnqueuer;
   metrics: RollbotMetrics;
   stop(): Promise<void>;
@@ -53,12 +58,13 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
     throw new ConfigError("Set SLACK_SIGNING_SECRET (HTTP mode, from the app's Basic Information page) or SLACK_APP_TOKEN (Socket Mode, xapp-…).");
   }
   const log = options.logger ?? createLogger('silent');
-  const redis = createRedisConnection(options.redisUrl);
-  const enqueuer = new JobEnqueuer(redis, options.queuePrefix);
+  const connections = openRedis(redisTargetOf(options), { queuePrefix: options.queuePrefix, onError: (error) => log.warn({ err: String(error) }, 'redis') });
+  const redis = connections.stores;
+  const enqueuer = new JobEnqueuer(connections.queues, connections.queuePrefix, connections.confirmWrites);
   const approvals = new ApprovalStore(redis);
   const metrics = new RollbotMetrics({ pendingApprovals: () => approvals.pendingCount() });
   const client = new WebClient(options.slackBotToken, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {});
-  const jobMetrics = new JobMetricsCollector(metrics, enqueuer, redis, options.queuePrefix).start();
+  const jobMetrics = new JobMetricsCollector(metrics, enqueuer, connections.queues, connections.queuePrefix).start();
 
   const web = express();
   web.use('/slack/events', (_req, res, next) => {
@@ -115,7 +121,7 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
       await new Promise<void>((resolve) => (opsServer ? opsServer.close(() => resolve()) : resolve()));
       await jobMetrics.close();
       await enqueuer.close();
-      redis.disconnect();
+      connections.disconnect();
     },
   };
 }

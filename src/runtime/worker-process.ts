@@ -1,10 +1,12 @@
 import { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../jobs/redis-connection.js';
 import { SlackJobReporting } from '../bot/slack-job-reporter.js';
 import { engineFor } from './engine-factory.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { ConfigError } from '../core/errors.js';
-import { createRedisConnection } from '../jobs/redis-connection.js';
+import { openRedis } from '../jobs/redis-connection.js';
+import type { RedisTarget } from '../core/config/redis-target.js';
+import { redisTargetOf } from './redis-options.js';
 import type { Logger } from './logger.js';
 import { RollbotWorker } from '../jobs/rollbot-worker.js';
 import { CatalogStore } from '../core/catalog/catalog-store.js';
@@ -24,7 +26,10 @@ import { SlackRedeployNotifier } from '../bot/slack-redeploy-notifier.js';
 
 export interface WorkerProcessOptions {
   config: LoadedConfig;
-  redisUrl: string;
+  /** One server's URL (tests, local mode) … */
+  redisUrl?: string;
+  /** … or Sentinel / Cluster, from the REDIS_* variables; wins over redisUrl. */
+  redis?: RedisTarget;
   slackBotToken?: string;
   slackApiUrl?: string;
   concurrency: number;
@@ -40,22 +45,23 @@ export interface WorkerProcessOptions {
 
 export interface RunningWorker {
   worker: RollbotWorker;
-  redis: Redis;
+  redis: RedisClient;
   stop(): Promise<void>;
 }
 
 /** `rollbot worker`: runs jobs and reports them to Slack through the bot token. */
 export async function startWorker(options: WorkerProcessOptions): Promise<RunningWorker> {
   if (!options.slackBotToken) throw new ConfigError('SLACK_BOT_TOKEN is not set. The worker posts progress with the same bot token as the bot.');
-  const redis = createRedisConnection(options.redisUrl);
+  const connections = openRedis(redisTargetOf(options), { queuePrefix: options.queuePrefix, onError: (error) => options.logger?.warn({ err: String(error) }, 'redis') });
+  const redis = connections.stores;
   const client = new WebClient(options.slackBotToken, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {});
   const catalogs = new CatalogStore();
   const engine = engineFor(options.config, catalogs);
-  const queues = new JobEnqueuer(redis, options.queuePrefix);
+  const queues = new JobEnqueuer(connections.queues, connections.queuePrefix);
   const locks = new DeployLocks(redis);
   const variables = options.variables ?? {};
   const worker = new RollbotWorker({
-    connection: redis,
+    connection: connections.queues,
     processors: {
       rollout: rolloutProcessor({ config: options.config, engine, locks }),
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
@@ -87,7 +93,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
       onError: (error) => options.logger?.warn({ err: String(error) }, 'could not update Slack'),
     }),
     concurrency: options.concurrency,
-    prefix: options.queuePrefix,
+    prefix: connections.queuePrefix,
     lockDurationMs: options.lockDurationMs,
     stalledIntervalMs: options.stalledIntervalMs,
     logger: options.logger,
@@ -98,7 +104,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
     async stop() {
       await worker.close();
       await queues.close();
-      redis.disconnect();
+      connections.disconnect();
     },
   };
 }

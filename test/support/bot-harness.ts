@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig, type LoadedConfig } from '../../src/core/config/load.js';
+import type { RedisTarget } from '../../src/core/config/redis-target.js';
 import { freePort, RedisProcess } from '../../src/local-mode/redis-process.js';
 import { startBot, type RunningBot } from '../../src/runtime/bot-process.js';
 import { startWorker, type RunningWorker } from '../../src/runtime/worker-process.js';
@@ -29,6 +30,8 @@ export interface HarnessOptions {
   workerVariables?: Record<string, string | undefined>;
   /** Run the bot in Socket Mode (an app-level token) instead of HTTP. */
   socketMode?: boolean;
+  /** Sentinel or Cluster the test started, instead of a private redis-server. */
+  redisTarget?: RedisTarget;
 }
 
 /** Seed 003's catalog, pointing at the harness's Flux layout. */
@@ -50,7 +53,8 @@ export function seedCatalog(fluxRepo: string) {
  */
 export class BotHarness {
   root!: string;
-  redis!: RedisProcess;
+  redis?: RedisProcess;
+  redisTarget?: RedisTarget;
   emulator!: SlackWebApiEmulator;
   flux!: BareRepo;
   prHeads!: Record<number, string>;
@@ -78,7 +82,8 @@ export class BotHarness {
   static async start(options: HarnessOptions = {}): Promise<BotHarness> {
     const h = new BotHarness();
     h.root = await tempDir('rollbot-e2e-');
-    h.redis = await new RedisProcess().start();
+    h.redisTarget = options.redisTarget;
+    if (!h.redisTarget) h.redis = await new RedisProcess().start();
     h.emulator = new SlackWebApiEmulator({ token: BOT_TOKEN });
     await h.emulator.start();
     if (options.socketMode) {
@@ -126,7 +131,8 @@ export class BotHarness {
     this.botPort = await freePort();
     this.bot = await startBot({
       config: this.config,
-      redisUrl: this.redis.url,
+      redisUrl: this.redis?.url,
+      redis: this.redisTarget,
       slackBotToken: BOT_TOKEN,
       slackSigningSecret: this.socket ? undefined : SIGNING_SECRET,
       slackAppToken: this.socket?.appToken,
@@ -141,7 +147,8 @@ export class BotHarness {
   async startWorker(): Promise<void> {
     this.worker = await startWorker({
       config: this.config,
-      redisUrl: this.redis.url,
+      redisUrl: this.redis?.url,
+      redis: this.redisTarget,
       slackBotToken: BOT_TOKEN,
       slackApiUrl: this.emulator.apiUrl,
       concurrency: 4,
@@ -154,7 +161,7 @@ export class BotHarness {
   workerEnv(): Record<string, string> {
     return {
       ROLLBOT_CONFIG: this.configPath,
-      REDIS_URL: this.redis.url,
+      REDIS_URL: this.redis!.url,
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_API_URL: this.emulator.apiUrl,
       ROLLBOT_JOB_LOCK_MS: '1500',

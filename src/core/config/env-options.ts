@@ -1,3 +1,5 @@
+import { readRedisTarget, type RedisTarget } from './redis-target.js';
+
 /**
  * The one place that reads process.env (probot's read-env-options habit): everything else receives
  * typed options.
@@ -6,6 +8,8 @@ export interface EnvOptions {
   /** ROLLBOT_CONFIG, when set; callers default to rollbot.yaml. */
   configPath?: string;
   redisUrl?: string;
+  /** REDIS_URL, REDIS_SENTINELS (+ REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES, checked. */
+  redis?: RedisTarget;
   slackBotToken?: string;
   slackSigningSecret?: string;
   slackAppToken?: string;
@@ -35,6 +39,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
   return {
     configPath: env.ROLLBOT_CONFIG || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redis: readRedisTarget(env),
     slackBotToken: env.SLACK_BOT_TOKEN || undefined,
     slackSigningSecret: env.SLACK_SIGNING_SECRET || undefined,
     slackAppToken: env.SLACK_APP_TOKEN || undefined,

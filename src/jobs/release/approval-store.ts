@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import type { ReleasePlan } from '../../core/release/release-plan.js';
 
 /** What a release request remembers between clicks. Plain JSON, kept in Redis. */
@@ -83,7 +83,7 @@ return 'ok'
 /** Release approvals in Redis; every change is one Lua script, so concurrent clicks cannot race. */
 export class ApprovalStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix = 'rollbot:approval',
     private readonly ttlSeconds = 30 * 24 * 3600,
   ) {}

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 
 export type AuditType =
   | 'release.requested'
@@ -25,7 +25,7 @@ export interface AuditEntry {
 /** An append-only Redis stream of who did what, when (trimmed to the newest ~10,000 entries). */
 export class AuditLog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key = 'rollbot:audit',
     private readonly maxLength = 10_000,
   ) {}

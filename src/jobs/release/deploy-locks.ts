@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import { RollbotError } from '../../core/errors.js';
 
 export interface DeployLock {
@@ -35,7 +35,7 @@ return 'ok'
  */
 export class DeployLocks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key = 'rollbot:locks',
   ) {}
 

@@ -1,0 +1,9 @@
+import type { RedisTarget } from '../core/config/redis-target.js';
+import { ConfigError } from '../core/errors.js';
+
+/** The Redis a bot or worker process was given: a Sentinel/Cluster target, or one server's URL. */
+export function redisTargetOf(options: { redis?: RedisTarget; redisUrl?: string }): RedisTarget {
+  if (options.redis) return options.redis;
+  if (options.redisUrl) return { kind: 'server', url: options.redisUrl };
+  throw new ConfigError('No Redis given. Set REDIS_URL (one server), REDIS_SENTINELS with REDIS_SENTINEL_NAME (Sentinel) or REDIS_CLUSTER_NODES (Redis Cluster).');
+}
