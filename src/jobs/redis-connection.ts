@@ -76,7 +76,16 @@ export interface RedisConnections {
   disconnect(): void;
 }
 
-export function openRedis(target: RedisTarget | string, options: { queuePrefix?: string; onError?: (error: Error) => void; waitMs?: number } = {}): RedisConnections {
+export interface OpenRedisOptions {
+  queuePrefix?: string;
+  onError?: (error: Error) => void;
+  /** Sentinel: how long an enqueue waits for replicas (Redis WAIT) before it acks anyway. */
+  waitMs?: number;
+  /** Sentinel: fewer replicas than REDIS_ACK_REPLICAS confirmed a write. */
+  onDegraded?: (confirmed: number) => void;
+}
+
+export function openRedis(target: RedisTarget | string, options: OpenRedisOptions = {}): RedisConnections {
   const resolved = asTarget(target);
   const onError = options.onError ?? (() => undefined);
   const prefix = options.queuePrefix ?? DEFAULT_PREFIX;
@@ -96,13 +105,39 @@ export function openRedis(target: RedisTarget | string, options: { queuePrefix?:
       },
     };
   }
-  const replicas = resolved.kind === 'sentinel' ? resolved.replicasToAck : 0;
-  return {
-    queues,
-    stores: queues,
-    queuePrefix: prefix,
-    confirmWrites: replicas > 0 ? async () => Number(await (queues as Redis).wait(replicas, options.waitMs ?? 1_000)) : undefined,
-    disconnect: () => queues.disconnect(),
+  if (resolved.kind === 'sentinel' && resolved.replicasToAck > 0) {
+    // WAIT blocks the connection it runs on, so the stores get their own and only enqueues wait.
+    const stores = build(resolved);
+    stores.on('error', onError);
+    return {
+      queues,
+      stores,
+      queuePrefix: prefix,
+      confirmWrites: replicaConfirmation(queues as Redis, resolved.replicasToAck, options.waitMs ?? 500, options.onDegraded),
+      disconnect() {
+        queues.disconnect();
+        stores.disconnect();
+      },
+    };
+  }
+  return { queues, stores: queues, queuePrefix: prefix, disconnect: () => queues.disconnect() };
+}
+
+/**
+ * Redis WAIT after a write: resolves once `replicas` replicas hold it, or after `waitMs`. While
+ * fewer replicas answer (one died, a failover left the new master alone) the wait is skipped for a
+ * few seconds, so a degraded group slows one command in a while, not every command.
+ */
+function replicaConfirmation(connection: Redis, replicas: number, waitMs: number, onDegraded?: (confirmed: number) => void, now = Date.now) {
+  let skipUntil = 0;
+  return async (): Promise<number> => {
+    if (now() < skipUntil) return 0;
+    const confirmed = Number(await connection.wait(replicas, waitMs));
+    if (confirmed < replicas) {
+      skipUntil = now() + 5_000;
+      onDegraded?.(confirmed);
+    }
+    return confirmed;
   };
 }
 
