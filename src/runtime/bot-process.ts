@@ -15,7 +15,8 @@ import { ConfigError } from '../core/errors.js';
 import { ChannelBindings } from '../jobs/channel-bindings.js';
 import { EventDedupe } from '../jobs/event-dedupe.js';
 import { JobEnqueuer } from '../jobs/job-enqueuer.js';
-import { openRedis } from '../jobs/redis-connection.js';
+import { duplicateConnection, openRedis } from '../jobs/redis-connection.js';
+import { ChangeFeed } from '../jobs/change-feed.js';
 import type { RedisTarget } from '../core/config/redis-target.js';
 import { redisTargetOf } from './redis-options.js';
 import { AuditLog } from '../jobs/release/audit-log.js';
@@ -61,6 +62,9 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   const connections = openRedis(redisTargetOf(options), { queuePrefix: options.queuePrefix, onError: (error) => log.warn({ err: String(error) }, 'redis') });
   const redis = connections.stores;
   const enqueuer = new JobEnqueuer(connections.queues, connections.queuePrefix, connections.confirmWrites);
+  // Bindings and locks answer the ack path from memory; writers in any process invalidate them.
+  const feed = new ChangeFeed(redis, duplicateConnection(redis));
+  await feed.start();
   const approvals = new ApprovalStore(redis);
   const metrics = new RollbotMetrics({ pendingApprovals: () => approvals.pendingCount() });
   const client = new WebClient(options.slackBotToken, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {});
@@ -77,9 +81,9 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   const router = new CommandRouter({
     config: options.config,
     enqueuer,
-    bindings: new ChannelBindings(redis),
+    bindings: new ChannelBindings(redis, feed),
     catalogs: new CatalogStore(),
-    locks: new DeployLocks(redis),
+    locks: new DeployLocks(redis, feed),
     audit: new AuditLog(redis),
     approvals,
     approvers: new ApproverDirectory(client),
@@ -121,6 +125,7 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
       await new Promise<void>((resolve) => (opsServer ? opsServer.close(() => resolve()) : resolve()));
       await jobMetrics.close();
       await enqueuer.close();
+      feed.stop();
       connections.disconnect();
     },
   };

@@ -8,12 +8,8 @@ import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
 /** `/rollout`: validated and refused early (read-only, no rwenv) before anything is queued. */
 export async function handleRollout(deps: RouterDeps, command: RolloutCommand, ctx: RequestContext): Promise<Reply> {
   const pr = requirePr(command.pr?.toString(), command.service);
-  // The three reads are independent: issued together they cost one Redis round trip on the ack path.
-  const [bound, locks, alreadyQueued] = await Promise.all([
-    deps.bindings.get(ctx.channel),
-    deps.locks.list(),
-    deps.enqueuer.isQueued('rollout', ctx.idempotencyKey),
-  ]);
+  // Bindings and locks come from the bot's in-process mirrors: a refusal costs no Redis round trip.
+  const [bound, locks] = await Promise.all([deps.bindings.get(ctx.channel), deps.locks.list()]);
   const env = selectEnvironment(deps.config, command.env, bound);
   if (env.readOnly && !command.dryRun) throw new ReadOnlyEnvironment(env.name);
   if (!env.allowRollout && !command.dryRun) {
@@ -24,8 +20,6 @@ export async function handleRollout(deps: RouterDeps, command: RolloutCommand, c
   const { jobId, created } = await deps.enqueuer.enqueue(
     { kind: 'rollout', origin: originOf(ctx), env: env.name, service: command.service, pr, sha: command.sha, dryRun: command.dryRun },
     ctx.idempotencyKey,
-    undefined,
-    alreadyQueued,
   );
   return queuedReply(created, jobId, `${command.dryRun ? 'dry-run ' : ''}rollout of ${command.service} #${pr} to \`${env.name}\``);
 }

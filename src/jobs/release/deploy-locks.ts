@@ -1,3 +1,5 @@
+import type { ChangeFeed } from '../change-feed.js';
+import { HashMirror } from '../hash-mirror.js';
 import type { RedisClient } from '../redis-connection.js';
 import { RollbotError } from '../../core/errors.js';
 
@@ -34,16 +36,30 @@ return 'ok'
  * from anyone but the holder.
  */
 export class DeployLocks {
+  private readonly mirror?: HashMirror;
+
+  /** With a ChangeFeed (the bot's ack path) list() reads an in-process mirror; the worker reads Redis. */
   constructor(
     private readonly redis: RedisClient,
+    private readonly feed?: ChangeFeed,
     private readonly key = 'rollbot:locks',
-  ) {}
+  ) {
+    if (feed) this.mirror = new HashMirror(redis, key, feed);
+  }
+
+  private async changed(): Promise<void> {
+    this.mirror?.invalidate();
+    await this.feed?.changed(this.key);
+  }
 
   /** Takes the lock, or returns the lock someone else already holds. */
   async lock(env: string, holder: string, reason: string, now: number): Promise<{ ok: true; lock: DeployLock } | { ok: false; lock: DeployLock }> {
     const lock: DeployLock = { env, holder, since: now, reason };
     const result = (await this.redis.eval(LOCK, 1, this.key, env, JSON.stringify(lock), holder)) as string;
-    if (result === 'ok') return { ok: true, lock };
+    if (result === 'ok') {
+      await this.changed();
+      return { ok: true, lock };
+    }
     return { ok: false, lock: JSON.parse(result) as DeployLock };
   }
 
@@ -55,6 +71,7 @@ export class DeployLocks {
       throw new LockNotHeld(`\`${env}\` is locked by <@${current.holder}>, not you. Ask them, or use \`/unlock ${env} --force\` if they are away.`);
     }
     await this.redis.hdel(this.key, env);
+    await this.changed();
     return current;
   }
 
@@ -64,7 +81,8 @@ export class DeployLocks {
   }
 
   async list(): Promise<DeployLock[]> {
-    return Object.values(await this.redis.hgetall(this.key)).map((raw) => JSON.parse(raw) as DeployLock);
+    const raw = this.mirror ? [...(await this.mirror.all()).values()] : Object.values(await this.redis.hgetall(this.key));
+    return raw.map((entry) => JSON.parse(entry) as DeployLock);
   }
 
   /** Throws EnvironmentLocked unless the environment is free or held by `user`. */
