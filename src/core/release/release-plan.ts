@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { readImageTag } from '../flux/image-tag-edit.js';
-import { locateServiceFile } from '../flux/locate.js';
+import { locateServiceFile, type LocateOptions } from '../flux/locate.js';
 import type { FluxWorkspace } from '../flux/workspace.js';
 import { silentReporter, StepTracker, type Clock, type Reporter } from '../progress.js';
 import { validatePrNumber, validateServiceName, validateSha } from '../validate.js';
@@ -28,6 +25,8 @@ export interface PrepareReleaseInput {
   workspace: FluxWorkspace;
   /** The catalog's fluxPath for the service, when there is one (config overrides win). */
   fluxPath?: string;
+  /** A site picked after an ambiguous first try (`file:path`). */
+  site?: string;
   template: TagTemplate;
   clock?: Clock;
   /** Commits listed in the summary; the rest are counted ("and N more"). */
@@ -87,7 +86,13 @@ export async function prepareRelease(input: PrepareReleaseInput, reporter: Repor
   );
   const current = await steps.run(
     'current',
-    () => readCurrentTag(input.workspace, service, input.env.services[service]?.fluxPath ?? input.fluxPath, input.env.fluxRoot),
+    () =>
+      readCurrentTag(input.workspace, service, input.env.services[service]?.fluxPath ?? input.fluxPath, input.env.fluxRoot, {
+        site: input.site,
+        container: input.env.services[service]?.container,
+        imagePath: input.env.services[service]?.imagePath,
+        imagePolicy: input.env.services[service]?.imagePolicy,
+      }),
     (c) => `${c.tag ?? '(no tag)'} in ${c.file}`,
   );
   const { from, range } = await steps.run(
@@ -126,12 +131,12 @@ export async function readCurrentTag(
   service: string,
   fluxPath: string | undefined,
   fluxRoot: string | undefined,
+  overrides: Pick<LocateOptions, 'site' | 'container' | 'imagePath' | 'imagePolicy'> = {},
 ): Promise<{ file: string; tag: string | null; fluxCommit: string }> {
   // Sync resets the clone: take turns with rollouts and regenerations on the same clone.
   return workspace.exclusive(async () => {
     const fluxCommit = await workspace.sync();
-    const located = await locateServiceFile(workspace.dir, service, { fluxPath, fluxRoot });
-    const text = await readFile(join(workspace.dir, located.file), 'utf8');
-    return { file: located.file, tag: readImageTag(text, located.location, located.file), fluxCommit };
+    const located = await locateServiceFile(workspace.dir, service, { fluxPath: overrides.site ? undefined : fluxPath, fluxRoot, ...overrides });
+    return { file: located.file, tag: located.sites.find((s) => s.part !== 'name')?.current ?? null, fluxCommit };
   });
 }

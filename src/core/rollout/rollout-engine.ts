@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { CatalogEntry } from '../catalog/catalog-file.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
-import { setImageTag } from '../flux/image-tag-edit.js';
+import { editImageSites } from '../flux/sites/image-site-editor.js';
+import { siteRef } from '../flux/sites/image-site.js';
 import { locateServiceFile, type LocatedFile } from '../flux/locate.js';
 import { FluxFileIndex } from '../flux/flux-file-index.js';
 import { FluxWorkspace, type GitIdentity } from '../flux/workspace.js';
@@ -30,6 +31,8 @@ export interface RolloutRequest {
   subject?: string;
   /** Progress title instead of `Rollout of <service> to <env>`. */
   title?: string;
+  /** Write exactly here (`file:path`): a site a person picked after an ambiguous rollout. */
+  site?: string;
 }
 
 export interface RolloutResult {
@@ -47,6 +50,9 @@ export interface RolloutResult {
   kustomization: string;
   /** The branch the commit was pushed to (the environment's, or the PR branch). */
   branch?: string;
+  /** Every file written, and where in them (`file:path`). */
+  files?: string[];
+  sites?: string[];
 }
 
 export interface RolloutEngineOptions {
@@ -101,7 +107,8 @@ export class RolloutEngine {
       this.clock,
     );
     const catalog = this.options.catalogEntry?.(env, service);
-    const fluxPath = env.services[service]?.fluxPath ?? catalog?.fluxPath;
+    const override = env.services[service];
+    const fluxPath = request.site ? undefined : (override?.fluxPath ?? catalog?.fluxPath);
     const kustomization = catalog?.kustomization ?? env.kustomization;
     const workspace = this.workspace(env);
     let sha: string | undefined;
@@ -113,7 +120,15 @@ export class RolloutEngine {
           'locate',
           async () => {
             head = await workspace.sync();
-            return locateServiceFile(workspace.dir, service, { fluxPath, fluxRoot: env.fluxRoot, head });
+            return locateServiceFile(workspace.dir, service, {
+              fluxPath,
+              fluxRoot: env.fluxRoot,
+              head,
+              site: request.site,
+              container: override?.container,
+              imagePath: override?.imagePath,
+              imagePolicy: override?.imagePolicy,
+            });
           },
           (l) => l.file,
         );
@@ -124,7 +139,17 @@ export class RolloutEngine {
           (s) => `${request.sha ? '--sha' : `PR #${pr} head`} ${s.slice(0, 7)}`,
         );
         const tag = request.tag ?? rolloutTag(pr!, sha);
-        const base = { service, environment: env.name, fluxRepo: env.fluxGitRepo, file: located.file, tag, sha, kustomization };
+        const base = {
+          service,
+          environment: env.name,
+          fluxRepo: env.fluxGitRepo,
+          file: located.file,
+          files: located.files,
+          sites: located.sites.map((s) => siteRef(s)),
+          tag,
+          sha,
+          kustomization,
+        };
         const edit = await steps.run('edit', () => this.applyEdit(workspace, located, tag), (e) =>
           e.changed ? `${e.previousTag ?? '(empty)'} → ${tag}` : `already at ${tag}`,
         );
@@ -137,7 +162,7 @@ export class RolloutEngine {
             : { ...base, status: 'unchanged', previousTag: edit.previousTag, pushAttempts: 0 };
         }
         if (request.dryRun) {
-          const diff = await workspace.diff(located.file);
+          const diff = await workspace.diff(located.files);
           steps.skip('commit', 'dry run');
           steps.skip('push', 'dry run');
           await workspace.sync();
@@ -148,10 +173,10 @@ export class RolloutEngine {
         if (request.requestId) trailers['Rollbot-Request'] = request.requestId;
         const commit = await steps.run(
           'commit',
-          () => workspace.commitFile(located.file, request.subject ?? `chore(${service}): update image tag to ${tag}`, trailers, head),
+          () => workspace.commitFiles(located.files, request.subject ?? `chore(${service}): update image tag to ${tag}`, trailers, head),
           (c) => c.slice(0, 7),
         );
-        await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.file);
+        await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.files);
         const pushed = await steps.run('push', () => workspace.push(request.branch), (p) =>
           p.ok ? `${request.branch ?? env.branch} (attempt ${attempt})` : `rejected: someone pushed first (attempt ${attempt})`,
         );
@@ -162,15 +187,22 @@ export class RolloutEngine {
     });
   }
 
+  /** Splices the tag into every chosen site, file by file; the first site's old tag is reported. */
   private async applyEdit(workspace: FluxWorkspace, located: LocatedFile, tag: string) {
-    const path = join(workspace.dir, located.file);
-    const text = await readFile(path, 'utf8');
-    const edit = setImageTag(text, located.location, tag, located.file);
-    if (edit.changed) {
-      workspace.markDirty();
-      await writeFile(path, edit.text);
+    let changed = false;
+    let previousTag: string | null | undefined;
+    for (const file of located.files) {
+      const path = join(workspace.dir, file);
+      const text = await readFile(path, 'utf8');
+      const edit = editImageSites(text, located.sites.filter((s) => s.file === file), tag);
+      previousTag ??= edit.edits[0]?.previous ?? null;
+      if (edit.changed) {
+        workspace.markDirty();
+        await writeFile(path, edit.text);
+        changed = true;
+      }
     }
-    return edit;
+    return { changed, previousTag: previousTag ?? null };
   }
 }
 
