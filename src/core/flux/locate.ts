@@ -91,6 +91,12 @@ async function filesByIndex(repoDir: string, service: string, root: string, opti
     ...index.filesWithKey(`image:${service}`, root),
     ...named,
   ];
+  if (options.imagePath) {
+    // A custom resource the index has no rule for: the files that mention the configured key.
+    const key = options.imagePath.replace(/\[\d+\]/g, '').split('.').pop()!;
+    const grep = await git(['grep', '-l', '-z', '--fixed-strings', '-e', `${key}:`, '--', ...pathspecs(root)], repoDir, { allowFailure: true });
+    files.push(...grep.stdout.split('\0').filter(Boolean));
+  }
   return { files: [...new Set(files)].sort(), named: new Set(named) };
 }
 

@@ -96,7 +96,7 @@ export function chooseImageSites(sites: ImageSite[], options: ChooseOptions): Ch
 
   let mine = owned(editable, options);
   if (options.container) {
-    mine = mine.filter((s) => s.container === options.container || s.controller === options.container);
+    mine = mine.filter((s) => s.container === options.container || s.controller === options.container || s.path.slice(0, -2).includes(options.container!));
     if (!mine.length) return { kind: 'none', reason: `'${options.service}' has no container '${options.container}' with an image` };
   }
   if (!mine.length) return { kind: 'none' };
