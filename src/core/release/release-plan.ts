@@ -56,6 +56,8 @@ export interface ReleasePlan {
   removedMoreCount: number;
   direction: ReleaseDirection;
   image: { ref: string; digest: string; mediaType?: string };
+  /** The site the requester picked (`file:path`); the apply writes exactly there. */
+  site?: string;
 }
 
 export const RELEASE_STEPS = [
@@ -122,6 +124,7 @@ export async function prepareRelease(input: PrepareReleaseInput, reporter: Repor
     removedMoreCount: range?.removed.moreCount ?? 0,
     direction: range?.direction ?? 'unknown',
     image: { ref: image.ref, digest: image.digest, mediaType: image.mediaType },
+    ...(input.site ? { site: input.site } : {}),
   };
 }
 
