@@ -5,7 +5,9 @@ import { git } from './git.js';
 import { FluxFileIndex } from './flux-file-index.js';
 import { chooseImageSites } from './sites/image-site-chooser.js';
 import { findImageSites } from './sites/image-site-finder.js';
-import { candidateOf, parseSiteRef, type ImageSite } from './sites/image-site.js';
+import { candidateOf, parseSiteRef, pathText, type ImageSite } from './sites/image-site.js';
+import type { EnvironmentScope } from './env-scope.js';
+import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 
 export interface LocatedFile {
   /** Path relative to the repo root, with forward slashes: the (first) file the sites are in. */
@@ -14,8 +16,10 @@ export interface LocatedFile {
   files: string[];
   /** Where the tag is written; each file's text was read at the synced head. */
   sites: ImageSite[];
-  /** Which rule chose them: picked, setter, imagePath, main. */
+  /** Which rule chose them: picked, setter, imagePath, main, overlay. */
   rule: string;
+  /** Overlay files that get a new image tag (no site there yet): the document and the key path. */
+  inserts: Array<{ file: string; docIndex: number; path: string[] }>;
 }
 
 export interface LocateOptions {
@@ -34,6 +38,8 @@ export interface LocateOptions {
   site?: string;
   /** Environments and overlays: keep only the sites this environment may write (see env-graph). */
   filterSites?: (sites: ImageSite[]) => ImageSite[] | Promise<ImageSite[]>;
+  /** The environment's kustomize graph: only its files count, and a base others share is never written. */
+  scope?: EnvironmentScope;
 }
 
 const YAML_SPECS = ['*.yaml', '*.yml'];
@@ -97,7 +103,60 @@ async function filesByIndex(repoDir: string, service: string, root: string, opti
     const grep = await git(['grep', '-l', '-z', '--fixed-strings', '-e', `${key}:`, '--', ...pathspecs(root)], repoDir, { allowFailure: true });
     files.push(...grep.stdout.split('\0').filter(Boolean));
   }
+  if (options.scope) {
+    const scope = options.scope;
+    // A HelmRelease's values may come from a ConfigMap the environment generates from a values file.
+    const wanted = await releaseValuesFrom(repoDir, scope, service, options.head);
+    const generated = [...scope.graph.files].filter(([, r]) => r.via === 'generator' && r.configMap && wanted.has(r.configMap)).map(([f]) => f);
+    const inScope = [...new Set([...files, ...generated])].filter((f) => scope.graph.has(f));
+    return { files: inScope.sort(), named: new Set([...named, ...generated].filter((f) => scope.graph.has(f))) };
+  }
   return { files: [...new Set(files)].sort(), named: new Set(named) };
+}
+
+function documentsOf(text: string): Document.Parsed[] {
+  return Array.from(parseAllDocuments(text) as Iterable<Document.Parsed>).filter((d) => d.errors.length === 0 && isMap(d.contents));
+}
+
+const DEFAULT_TAG_PATH = ['spec', 'values', 'image', 'tag'];
+
+/**
+ * Where the environment's own overlay can take the tag of a release defined in a shared base: its
+ * patch of the same HelmRelease (under spec.values), else the values file it generates for the
+ * release's valuesFrom. The path follows the base's site when there is one.
+ */
+async function overlayInsert(repoDir: string, service: string, scope: EnvironmentScope, base: ImageSite | undefined, head?: string): Promise<LocatedFile['inserts'][number] | null> {
+  if (base && base.owner.kind !== 'HelmRelease') return null;
+  const name = base?.owner.name ?? service;
+  const path = base && (base.form === 'tag-field' || base.form === 'repo-tag-pair') && base.path[0] === 'spec' && base.path[1] === 'values' ? base.path.map(String) : DEFAULT_TAG_PATH;
+  const own = [...scope.graph.files].filter(([f]) => !scope.shared.has(f));
+  for (const [file, reached] of own) {
+    if (reached.via !== 'patch') continue;
+    const docs = documentsOf(await readFile(join(repoDir, file), 'utf8'));
+    const docIndex = docs.findIndex((d) => d.get('kind') === 'HelmRelease' && d.getIn(['metadata', 'name']) === name);
+    if (docIndex >= 0) return { file, docIndex, path };
+  }
+  for (const [file, reached] of own) {
+    if (reached.via !== 'generator' || !reached.configMap) continue;
+    const text = await readFile(join(repoDir, file), 'utf8').catch(() => '');
+    const releaseUses = (await releaseValuesFrom(repoDir, scope, name, head)).has(reached.configMap);
+    if (releaseUses && documentsOf(text).length) return { file, docIndex: 0, path: path.slice(2) };
+  }
+  return null;
+}
+
+/** The ConfigMaps a HelmRelease of the environment takes values from (spec.valuesFrom). */
+async function releaseValuesFrom(repoDir: string, scope: EnvironmentScope, name: string, head?: string): Promise<Set<string>> {
+  const names = new Set<string>();
+  const index = await FluxFileIndex.of(repoDir, head);
+  for (const file of index.helmReleaseFiles(name, '').filter((f) => scope.graph.has(f))) {
+    for (const doc of documentsOf(await readFile(join(repoDir, file), 'utf8'))) {
+      if (doc.get('kind') !== 'HelmRelease' || doc.getIn(['metadata', 'name']) !== name) continue;
+      const from = doc.getIn(['spec', 'valuesFrom'], true);
+      if (isSeq(from)) for (const item of from.items) if (isMap(item) && item.get('kind') === 'ConfigMap') names.add(String(item.get('name')));
+    }
+  }
+  return names;
 }
 
 /**
@@ -114,7 +173,7 @@ export async function locateServiceFile(repoDir: string, service: string, option
     ? { files: [safeRelative(picked.file, 'site')], named: new Set([safeRelative(picked.file, 'site')]) }
     : options.fluxPath
       ? await filesAtPath(repoDir, service, options.fluxPath)
-      : await filesByIndex(repoDir, service, root, options);
+      : await filesByIndex(repoDir, service, options.scope ? '' : root, options);
 
   let sites: ImageSite[] = [];
   const problems: ImageTagNotEditable[] = [];
@@ -129,17 +188,40 @@ export async function locateServiceFile(repoDir: string, service: string, option
     }
   }
   if (options.filterSites) sites = await options.filterSites(sites);
-  const choice = chooseImageSites(sites, {
-    service,
-    container: options.container,
-    imagePath: options.imagePath,
-    policy: options.imagePolicy,
-    site: options.site,
-    namedFiles: options.fluxPath ? new Set(candidates.files) : candidates.named,
-  });
+  const chooseFrom = (from: ImageSite[]) =>
+    chooseImageSites(from, {
+      service,
+      container: options.container,
+      imagePath: options.imagePath,
+      policy: options.imagePolicy,
+      site: options.site,
+      namedFiles: options.fluxPath ? new Set(candidates.files) : candidates.named,
+    });
+  const scope = options.scope;
+  let choice = chooseFrom(sites);
+  if (scope && !options.site) {
+    // The environment's own files first: an overlay's value wins over the base it patches.
+    const own = chooseFrom(sites.filter((s) => !scope.shared.has(s.file)));
+    if (own.kind !== 'none') choice = own;
+    const inShared = choice.kind === 'chosen' ? choice.sites.find((s) => scope.shared.has(s.file)) : undefined;
+    if (inShared || choice.kind === 'none') {
+      const insert = await overlayInsert(repoDir, service, scope, inShared, options.head);
+      const hasRelease = (await FluxFileIndex.of(repoDir, options.head)).helmReleaseFiles(service, '').some((f) => scope.graph.has(f));
+      if (insert && (inShared || hasRelease)) return { file: insert.file, files: [insert.file], sites: [], rule: 'overlay', inserts: [insert] };
+      if (inShared) {
+        const others = scope.shared.get(inShared.file)!;
+        throw new ImageTagNotEditable(
+          `'${service}' gets its image from \`${inShared.file}\` (\`${pathText(inShared.path)}\`), which ${others.join(', ')} also deploy${others.length === 1 ? 's' : ''}, so nothing was changed for ${scope.env} alone. Add a patch of it to ${scope.env}'s overlay (kustomize patches) or set the service's fluxPath.`,
+        );
+      }
+    }
+  }
   if (choice.kind === 'chosen') {
     const files = [...new Set(choice.sites.map((s) => s.file))];
-    return { file: files[0]!, files, sites: choice.sites, rule: choice.rule };
+    return { file: files[0]!, files, sites: choice.sites, rule: choice.rule, inserts: [] };
+  }
+  if (choice.kind === 'none' && choice.dependenciesOnly?.length) {
+    throw new AmbiguousImageSite(service, choice.dependenciesOnly.map((s) => candidateOf(s, sites)));
   }
   if (choice.kind === 'ambiguous') {
     throw new AmbiguousImageSite(service, choice.candidates.map((s) => candidateOf(s, sites)));

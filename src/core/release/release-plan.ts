@@ -27,6 +27,8 @@ export interface PrepareReleaseInput {
   fluxPath?: string;
   /** A site picked after an ambiguous first try (`file:path`). */
   site?: string;
+  /** The environment's own files (the engine's scopeOf), so a release reads where it will write. */
+  scopeOf?: (dir: string, head: string) => Promise<LocateOptions['scope']>;
   template: TagTemplate;
   clock?: Clock;
   /** Commits listed in the summary; the rest are counted ("and N more"). */
@@ -94,6 +96,7 @@ export async function prepareRelease(input: PrepareReleaseInput, reporter: Repor
         container: input.env.services[service]?.container,
         imagePath: input.env.services[service]?.imagePath,
         imagePolicy: input.env.services[service]?.imagePolicy,
+        scopeOf: input.scopeOf,
       }),
     (c) => `${c.tag ?? '(no tag)'} in ${c.file}`,
   );
@@ -134,12 +137,14 @@ export async function readCurrentTag(
   service: string,
   fluxPath: string | undefined,
   fluxRoot: string | undefined,
-  overrides: Pick<LocateOptions, 'site' | 'container' | 'imagePath' | 'imagePolicy'> = {},
+  overrides: Pick<LocateOptions, 'site' | 'container' | 'imagePath' | 'imagePolicy'> & { scopeOf?: (dir: string, head: string) => Promise<LocateOptions['scope']> } = {},
 ): Promise<{ file: string; tag: string | null; fluxCommit: string }> {
   // Sync resets the clone: take turns with rollouts and regenerations on the same clone.
   return workspace.exclusive(async () => {
     const fluxCommit = await workspace.sync();
-    const located = await locateServiceFile(workspace.dir, service, { fluxPath: overrides.site ? undefined : fluxPath, fluxRoot, ...overrides });
+    const { scopeOf, ...rest } = overrides;
+    const scope = await scopeOf?.(workspace.dir, fluxCommit);
+    const located = await locateServiceFile(workspace.dir, service, { fluxPath: overrides.site ? undefined : fluxPath, fluxRoot, head: fluxCommit, scope, ...rest });
     return { file: located.file, tag: located.sites.find((s) => s.part !== 'name')?.current ?? null, fluxCommit };
   });
 }

@@ -5,6 +5,8 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
 import { editImageSites } from '../flux/sites/image-site-editor.js';
 import { siteRef } from '../flux/sites/image-site.js';
+import { insertImageTag } from '../flux/sites/image-site-insert.js';
+import { environmentScope, type EnvironmentScope } from '../flux/env-scope.js';
 import { locateServiceFile, type LocatedFile } from '../flux/locate.js';
 import { FluxFileIndex } from '../flux/flux-file-index.js';
 import { FluxWorkspace, type GitIdentity } from '../flux/workspace.js';
@@ -64,6 +66,8 @@ export interface RolloutEngineOptions {
   clock?: Clock;
   /** Pause between push attempts; jittered so racing workers spread out. */
   backoffMs?: (attempt: number) => number;
+  /** Every configured environment: those on the same Flux repo tell which bases are shared. */
+  environments?: () => EnvironmentConfig[];
 }
 
 export const ROLLOUT_STEPS = [
@@ -87,6 +91,11 @@ export class RolloutEngine {
 
   constructor(private readonly options: RolloutEngineOptions) {
     this.clock = options.clock ?? Date.now;
+  }
+
+  /** The environment's own files (kustomize graph from its fluxRoot) at a commit of its clone. */
+  scopeOf(env: EnvironmentConfig, dir: string, head: string): Promise<EnvironmentScope | undefined> {
+    return environmentScope(dir, head, env, this.options.environments?.() ?? []);
   }
 
   workspace(env: EnvironmentConfig): FluxWorkspace {
@@ -128,6 +137,7 @@ export class RolloutEngine {
               container: override?.container,
               imagePath: override?.imagePath,
               imagePolicy: override?.imagePolicy,
+              scope: await this.scopeOf(env, workspace.dir, head),
             });
           },
           (l) => l.file,
@@ -145,7 +155,7 @@ export class RolloutEngine {
           fluxRepo: env.fluxGitRepo,
           file: located.file,
           files: located.files,
-          sites: located.sites.map((s) => siteRef(s)),
+          sites: [...located.sites.map((s) => siteRef(s)), ...located.inserts.map((i) => siteRef({ ...i, path: i.path }))],
           tag,
           sha,
           kustomization,
@@ -196,9 +206,14 @@ export class RolloutEngine {
       const text = await readFile(path, 'utf8');
       const edit = editImageSites(text, located.sites.filter((s) => s.file === file), tag);
       previousTag ??= edit.edits[0]?.previous ?? null;
-      if (edit.changed) {
+      let next = edit.text;
+      // An overlay without a tag yet gets one (in reverse document order, so offsets stay valid).
+      for (const insert of located.inserts.filter((i) => i.file === file).sort((a, b) => b.docIndex - a.docIndex)) {
+        next = insertImageTag(next, insert.docIndex, insert.path, tag, file);
+      }
+      if (next !== text) {
         workspace.markDirty();
-        await writeFile(path, edit.text);
+        await writeFile(path, next);
         changed = true;
       }
     }

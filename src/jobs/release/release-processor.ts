@@ -82,6 +82,7 @@ async function prepare(deps: ReleaseDeps, env: EnvironmentConfig, data: ReleaseJ
         workspace: deps.engine.workspace(env),
         fluxPath: deps.catalogs.entry(env, service)?.fluxPath,
         site: data.site,
+        scopeOf: (dir, head) => deps.engine.scopeOf(env, dir, head),
         template: parseTagTemplate(settings.tagTemplate),
         clock: deps.clock,
         commitLimit: settings.commitLimit,

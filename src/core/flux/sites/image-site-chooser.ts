@@ -17,7 +17,7 @@ export interface ChooseOptions {
 export type Choice =
   | { kind: 'chosen'; sites: ImageSite[]; rule: string }
   | { kind: 'ambiguous'; candidates: ImageSite[]; rule: string }
-  | { kind: 'none'; reason?: string };
+  | { kind: 'none'; reason?: string; /** Only other images' repository+tag pairs (chart dependencies) were found. */ dependenciesOnly?: ImageSite[] };
 
 const MAIN_NAMES = new Set(['app', 'main']);
 
@@ -41,7 +41,7 @@ function owned(sites: ImageSite[], options: ChooseOptions): ImageSite[] {
   // A workload or app-template controller whose container, or a kustomize image whose name, is the service.
   return sites.filter(
     (s) =>
-      s.container === service ||
+      (s.container === service && s.form !== 'repo-tag-pair') ||
       s.controller === service ||
       (s.form === 'kustomize-newTag' && imageBaseName(s.repository) === service) ||
       (s.form === 'kustomize-newTag' && imageBaseName(s.container) === service),
@@ -52,7 +52,10 @@ function owned(sites: ImageSite[], options: ChooseOptions): ImageSite[] {
 function mainOf(sites: ImageSite[], service: string): ImageSite[] {
   const named = sites.filter((s) => s.container === service && s.role !== 'init');
   if (named.length) return named;
-  const candidates = sites.filter((s) => s.role !== 'init' && s.role !== 'sidecar');
+  // A repository+tag pair of another name (`redis: {repository, tag}` in podinfo's values) is a dependency, not the app.
+  const candidates = sites.filter(
+    (s) => s.role !== 'init' && s.role !== 'sidecar' && (s.form !== 'repo-tag-pair' || s.role === 'main' || imageBaseName(s.repository) === service || s.path.includes(service)),
+  );
   const main = candidates.filter((s) => s.role === 'main');
   if (main.length) {
     const byName = main.filter((s) => s.container && MAIN_NAMES.has(s.container));
@@ -102,6 +105,9 @@ export function chooseImageSites(sites: ImageSite[], options: ChooseOptions): Ch
   if (!mine.length) return { kind: 'none' };
   const main = options.container ? mine : mainOf(mine, options.service);
   if (main.length === 1) return { kind: 'chosen', sites: main, rule: 'main' };
+  if (!main.length && mine.every((s) => s.form === 'repo-tag-pair' && s.role === 'unknown')) {
+    return { kind: 'none', dependenciesOnly: mine } as Choice;
+  }
   // Only init containers or sidecars: never the default, so ask.
   return { kind: 'ambiguous', candidates: main.length ? main : mine, rule: 'main' };
 }
