@@ -100,3 +100,31 @@ describe('environments and overlays: the tag goes into the environment’s own f
     expect(await flux.changedLines()).toEqual(['-          image: ghcr.io/acme/shop:2.0.0', `+          image: ghcr.io/acme/shop:${TAG}`]);
   });
 });
+
+describe('a request that names no environment, for a service several deploy', () => {
+  it('asks which environment: each candidate says whose it is, nothing changes', async () => {
+    const config = parseConfig(
+      {
+        dataDir: join(root, 'data'),
+        environments: {
+          everything: { fluxGitRepo: flux.url },
+          staging: { fluxGitRepo: flux.url, fluxRoot: 'clusters/staging' },
+          production: { fluxGitRepo: flux.url, fluxRoot: 'clusters/production' },
+        },
+      },
+      join(root, 'rollbot.yaml'),
+    );
+    await flux.commitFiles({ 'clusters/staging/web/values.yaml': 'image:\n  tag: a\n', 'clusters/production/web/values.yaml': 'image:\n  tag: b\n' }, 'web');
+    const engine = new RolloutEngine({
+      dataDir: config.dataDir,
+      identity: { authorName: 'rollbot', authorEmail: 'rollbot@example.com' },
+      pushAttempts: 3,
+      environments: () => ['everything', 'staging', 'production'].map((n) => environmentOf(config, n)),
+    });
+    const error = await engine.rollout(environmentOf(config, 'everything'), { service: 'web', pr: 9, sha: 'abcdef1234' }, recordingReporter()).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "Found several flux files for 'web', so nothing was changed:\n• *production*: `clusters/production/web/values.yaml` `image.tag` (now `b`)\n• *staging*: `clusters/staging/web/values.yaml` `image.tag` (now `a`)\n'web' is deployed by several environments (production, staging). Say which with `--env <name>`, or pick one below: it runs there.",
+    );
+    expect(await flux.commitCount()).toBe(2);
+  });
+});

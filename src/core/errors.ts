@@ -86,6 +86,8 @@ export interface ImageSiteChoice {
   file: string;
   path: string;
   current: string | null;
+  /** The environment whose fluxRoot deploys it, when the request named none of several. */
+  environment?: string;
 }
 
 /** Several places could hold the service's image: nothing is changed; the candidates are data. */
@@ -101,7 +103,7 @@ export class AmbiguousImageSite extends RollbotError {
       files.length > 1
         ? `Found several flux files for '${service}', so nothing was changed:`
         : `Found several images for '${service}' in \`${files[0]}\`, so nothing was changed:`;
-    const list = candidates.map((c) => `• \`${c.file}\` \`${c.path}\` (now \`${c.current ?? 'empty'}\`)`).join('\n');
+    const list = candidates.map((c) => `• ${c.environment ? `*${c.environment}*: ` : ''}\`${c.file}\` \`${c.path}\` (now \`${c.current ?? 'empty'}\`)`).join('\n');
     super(`${lead}\n${list}\n${hint}`);
   }
 }

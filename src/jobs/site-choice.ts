@@ -21,16 +21,17 @@ export interface SitePickValue {
   dryRun?: boolean;
 }
 
-function label(file: string, path: string, current: string | null): string {
-  const text = `${file.split('/').slice(-2).join('/')} ${path} (${current ?? 'empty'})`;
+function label(file: string, path: string, current: string | null, environment?: string): string {
+  const text = `${environment ? `${environment}: ` : ''}${file.split('/').slice(-2).join('/')} ${path} (${current ?? 'empty'})`;
   return text.length <= 75 ? text : `…${text.slice(text.length - 74)}`;
 }
 
 export function sitePickButtons(error: AmbiguousImageSite, request: Omit<SitePickValue, 'site'>): ResultButton[] {
   return error.candidates.slice(0, MAX_BUTTONS).map((c, i) => ({
     actionId: `${SITE_PICK_ACTION}_${i}`,
-    text: label(c.file, c.path, c.current),
-    value: JSON.stringify({ ...request, site: c.ref } satisfies SitePickValue),
+    text: label(c.file, c.path, c.current, c.environment),
+    // A candidate of another environment runs there (the request named none of them).
+    value: JSON.stringify({ ...request, env: c.environment ?? request.env, site: c.ref } satisfies SitePickValue),
   }));
 }
 
