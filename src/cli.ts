@@ -12,7 +12,8 @@ import { ensureDemoEnvironment } from './demo/demo-environment.js';
 const HELP = `rollbot: ChatOps for Flux CD
 
 Usage:
-  rollbot rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run]   set the image tag, commit, push
+  rollbot rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run] [--site <file>:<path>]
+                                                                              set the image tag, commit, push
   rollbot local [--home .rollbot/local]                                       everything in one process: redis, emulated Slack, bot, worker, demo
   rollbot say "<text>" [--channel C_DEPLOY] [--user U_ALICE]                  talk to a running local mode as a Slack user
   rollbot bot                                                                 the Slack bot (HTTP or Socket Mode)

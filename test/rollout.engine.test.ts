@@ -65,7 +65,7 @@ describe('rollout into a real bare Flux repo', () => {
       'clusters/prod/papi/values.yaml': valuesFile('papi', 'y'),
     });
     await expect(makeEngine(root).rollout(makeEnv(root, flux.url), { service: 'papi', pr: 1, sha: 'aaaaaaa' }, recordingReporter())).rejects.toThrow(
-      "Found several flux files for 'papi', so nothing was changed: `clusters/prod/papi/values.yaml`, `clusters/staging/papi/values.yaml`.",
+      "Found several flux files for 'papi', so nothing was changed:\n• `clusters/prod/papi/values.yaml` `image.tag` (now `y`)\n• `clusters/staging/papi/values.yaml` `image.tag` (now `x`)\n",
     );
     expect(await flux.commitCount()).toBe(1);
   });

@@ -79,6 +79,35 @@ export class AmbiguousService extends RollbotError {
   }
 }
 
+/** One candidate of an ambiguous image site, as a person is shown it (and picks it back). */
+export interface ImageSiteChoice {
+  /** `file:path`, what `--site` and the Slack buttons give back. */
+  ref: string;
+  file: string;
+  path: string;
+  current: string | null;
+  /** The environment whose fluxRoot deploys it, when the request named none of several. */
+  environment?: string;
+}
+
+/** Several places could hold the service's image: nothing is changed; the candidates are data. */
+export class AmbiguousImageSite extends RollbotError {
+  readonly code = 'ambiguous_service';
+  constructor(
+    readonly service: string,
+    readonly candidates: ImageSiteChoice[],
+    hint = 'Pick one with a button below (on the CLI: `--site <file>:<path>`); to settle it for good, set the service\'s `container`, `imagePath` or `fluxPath` in the config.',
+  ) {
+    const files = [...new Set(candidates.map((c) => c.file))];
+    const lead =
+      files.length > 1
+        ? `Found several flux files for '${service}', so nothing was changed:`
+        : `Found several images for '${service}' in \`${files[0]}\`, so nothing was changed:`;
+    const list = candidates.map((c) => `• ${c.environment ? `*${c.environment}*: ` : ''}\`${c.file}\` \`${c.path}\` (now \`${c.current ?? 'empty'}\`)`).join('\n');
+    super(`${lead}\n${list}\n${hint}`);
+  }
+}
+
 export class ImageTagNotEditable extends RollbotError {
   readonly code = 'image_tag_not_editable';
 }

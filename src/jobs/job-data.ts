@@ -22,6 +22,8 @@ export interface RolloutJobData {
   pr: number;
   sha?: string;
   dryRun: boolean;
+  /** Where to write (`file:path`), picked by the requester after an ambiguous rollout. */
+  site?: string;
 }
 
 export interface CatalogJobData {
@@ -53,6 +55,8 @@ export interface ReleaseJobData {
   tag?: string;
   pr?: number;
   approvalId?: string;
+  /** prepare: where the tag is (`file:path`), picked after an ambiguous first check. */
+  site?: string;
 }
 
 export interface RedeployJobData {

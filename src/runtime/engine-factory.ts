@@ -1,5 +1,5 @@
 import { CatalogStore } from '../core/catalog/catalog-store.js';
-import type { LoadedConfig } from '../core/config/load.js';
+import { environmentOf, type LoadedConfig } from '../core/config/load.js';
 import { RolloutEngine } from '../core/rollout/rollout-engine.js';
 
 /** The rollout engine as configured: data dir, commit identity, push attempts, catalog lookups. */
@@ -9,5 +9,6 @@ export function engineFor(config: LoadedConfig, catalogs = new CatalogStore()): 
     identity: { authorName: config.git.authorName, authorEmail: config.git.authorEmail },
     pushAttempts: config.git.pushAttempts,
     catalogEntry: (env, service) => catalogs.entry(env, service),
+    environments: () => Object.keys(config.environments).map((name) => environmentOf(config, name)),
   });
 }

@@ -3,6 +3,8 @@ import { InvalidInput } from '../../core/errors.js';
 import { SAVE_CATALOG_ACTION } from '../../jobs/catalog-actions.js';
 import { RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION } from '../../jobs/release/release-actions.js';
 import { handleApprove } from './release-handler.js';
+import { SITE_PICK_ACTION, SITE_PICK_PATTERN } from '../../jobs/site-choice.js';
+import { handleSitePick } from './site-pick-handler.js';
 import { servicesTable, SERVICES_PAGE_ACTION } from '../render/services-message.js';
 import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
@@ -22,10 +24,11 @@ function parseValue(value: string | undefined): Record<string, unknown> {
   throw new InvalidInput('That button is out of date. Run the command again.');
 }
 
-export const HANDLED_ACTIONS = [SERVICES_PAGE_ACTION, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION] as const;
+export const HANDLED_ACTIONS = [SERVICES_PAGE_ACTION, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION, SITE_PICK_PATTERN] as const;
 
 export async function handleAction(deps: RouterDeps, actionId: string, value: string | undefined, ctx: RequestContext): Promise<ActionReply> {
   const payload = parseValue(value);
+  if (actionId.startsWith(`${SITE_PICK_ACTION}_`)) return handleSitePick(deps, payload, ctx);
   switch (actionId) {
     case SERVICES_PAGE_ACTION: {
       const env = environmentOf(deps.config, String(payload.env));

@@ -9,6 +9,15 @@ export const serviceOverrideSchema = z
     sourceRepo: z.string().min(1).optional(),
     /** Path of the file or folder in the Flux repo, relative to its root (wins over discovery). */
     fluxPath: z.string().min(1).optional(),
+    /** The container (or app-template controller) whose image a rollout sets, when a release has several. */
+    container: z.string().min(1).optional(),
+    /** Key path of the image in the service's own object, for custom resources (e.g. spec.imageName). */
+    imagePath: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+|\[\d+\])*$/, 'must be a dotted key path like spec.imageName')
+      .optional(),
+    /** The Flux ImagePolicy whose setter markers (`# {"$imagepolicy": "ns:<policy>"}`) are the service's image. */
+    imagePolicy: z.string().min(1).optional(),
   })
   .strict();
 

@@ -2,24 +2,37 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { git } from './git.js';
+import { findImageSitesIn, type Doc } from './sites/image-site-finder.js';
+import { imageBaseName } from './sites/image-site.js';
 
 const YAML_SPECS = ['*.yaml', '*.yml'];
+/** Files without one of these words hold no image site the index needs to know (values files are found by name). */
+const INDEXED_WORDS = ['HelmRelease', 'containers:', 'images:', '$imagepolicy', 'imageName'];
 
-interface ParsedDoc {
-  errors: unknown[];
-  getIn(path: string[]): unknown;
-}
-
-/** Names of the HelmReleases declared in a file (any document). */
-function helmReleaseNames(text: string): string[] {
-  if (!text.includes('HelmRelease')) return [];
-  const names: string[] = [];
-  for (const doc of parseAllDocuments(text) as Iterable<ParsedDoc>) {
-    if (doc.errors.length) continue;
+/** What a file declares: HelmRelease names, and the keys its image sites can be found by. */
+function describeFile(text: string, file: string): { releases: string[]; keys: string[] } {
+  const docs = Array.from(parseAllDocuments(text) as Iterable<Doc>);
+  if (docs.some((d) => d.errors.length)) return { releases: [], keys: [] };
+  const releases: string[] = [];
+  for (const doc of docs) {
     const name = doc.getIn(['metadata', 'name']);
-    if (doc.getIn(['kind']) === 'HelmRelease' && typeof name === 'string') names.push(name);
+    if (doc.getIn(['kind']) === 'HelmRelease' && typeof name === 'string') releases.push(name);
   }
-  return names;
+  const keys = new Set<string>();
+  try {
+    for (const site of findImageSitesIn(docs, text, file)) {
+      if (site.owner.name) keys.add(`name:${site.owner.name}`);
+      if (site.owner.anchor) keys.add(`name:${site.owner.anchor}`);
+      if (site.container) keys.add(`container:${imageBaseName(site.container)}`);
+      if (site.controller) keys.add(`container:${site.controller}`);
+      const base = imageBaseName(site.repository);
+      if (base) keys.add(`image:${base}`);
+      if (site.setter) keys.add(`policy:${site.setter.policy}`);
+    }
+  } catch {
+    // A file the finder refuses is reported when a rollout reads it, not while indexing.
+  }
+  return { releases, keys: [...keys] };
 }
 
 /**
@@ -34,6 +47,9 @@ export class FluxFileIndex {
   /** values.y?ml files by each folder name on their path, and every file by its own name. */
   private readonly valuesByFolder = new Map<string, Set<string>>();
   private readonly filesByName = new Map<string, Set<string>>();
+  /** Files by what their image sites can be found by: `name:`, `container:`, `image:`, `policy:`. */
+  private readonly filesByKey = new Map<string, Set<string>>();
+  private readonly keysByFile = new Map<string, string[]>();
 
   private constructor(
     private readonly dir: string,
@@ -47,12 +63,14 @@ export class FluxFileIndex {
    * After a job's own commit: the only change is the file it edited, so the index moves forward
    * without asking git (when it was at the commit's parent).
    */
-  static async recordCommit(dir: string, parent: string, commit: string, file: string): Promise<void> {
+  static async recordCommit(dir: string, parent: string, commit: string, files: string | string[]): Promise<void> {
     const index = FluxFileIndex.byDir.get(dir);
     if (index?.commit !== parent) return;
-    index.forget(file);
-    index.addPath(file);
-    await index.read(file);
+    for (const file of typeof files === 'string' ? [files] : files) {
+      index.forget(file);
+      index.addPath(file);
+      await index.read(file);
+    }
     index.commit = commit;
   }
 
@@ -76,7 +94,7 @@ export class FluxFileIndex {
   private static async build(dir: string, head: string): Promise<FluxFileIndex> {
     const files = (await git(['ls-files', '-z', '--', ...YAML_SPECS], dir)).stdout.split('\0').filter(Boolean);
     const index = new FluxFileIndex(dir, head, files);
-    const grep = await git(['grep', '-l', '-z', '--fixed-strings', '-e', 'HelmRelease', '--', ...YAML_SPECS], dir, { allowFailure: true });
+    const grep = await git(['grep', '-l', '-z', '--fixed-strings', ...INDEXED_WORDS.flatMap((w) => ['-e', w]), '--', ...YAML_SPECS], dir, { allowFailure: true });
     for (const file of grep.stdout.split('\0').filter(Boolean)) await index.read(file);
     return index;
   }
@@ -96,14 +114,13 @@ export class FluxFileIndex {
   }
 
   private async read(file: string): Promise<void> {
-    const names = helmReleaseNames(await readFile(join(this.dir, file), 'utf8').catch(() => ''));
-    if (!names.length) return;
-    this.releasesByFile.set(file, names);
-    for (const name of names) {
-      let files = this.filesByRelease.get(name);
-      if (!files) this.filesByRelease.set(name, (files = new Set()));
-      files.add(file);
-    }
+    const text = await readFile(join(this.dir, file), 'utf8').catch(() => '');
+    if (!INDEXED_WORDS.some((w) => text.includes(w))) return;
+    const { releases, keys } = describeFile(text, file);
+    if (releases.length) this.releasesByFile.set(file, releases);
+    for (const name of releases) addTo(this.filesByRelease, name, file);
+    if (keys.length) this.keysByFile.set(file, keys);
+    for (const key of keys) addTo(this.filesByKey, key, file);
   }
 
   private addPath(file: string): void {
@@ -120,11 +137,18 @@ export class FluxFileIndex {
     for (const folder of segments) this.valuesByFolder.get(folder)?.delete(file);
     for (const name of this.releasesByFile.get(file) ?? []) this.filesByRelease.get(name)?.delete(file);
     this.releasesByFile.delete(file);
+    for (const key of this.keysByFile.get(file) ?? []) this.filesByKey.get(key)?.delete(file);
+    this.keysByFile.delete(file);
   }
 
   /** Files declaring a HelmRelease with this metadata.name, below `root` ('' for all). */
   helmReleaseFiles(name: string, root: string): string[] {
     return [...(this.filesByRelease.get(name) ?? [])].filter((f) => isUnder(f, root)).sort();
+  }
+
+  /** Files with an image site found by this key (`name:papi`, `policy:papi`, …), below `root`. */
+  filesWithKey(key: string, root: string): string[] {
+    return [...(this.filesByKey.get(key) ?? [])].filter((f) => isUnder(f, root)).sort();
   }
 
   /** values.yaml files in a folder named `folder` (any depth), below `root`. */

@@ -1,16 +1,25 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { AmbiguousService, ImageTagNotEditable, InvalidInput, ServiceNotFound } from '../errors.js';
+import { AmbiguousImageSite, ImageTagNotEditable, InvalidInput, ServiceNotFound } from '../errors.js';
 import { git } from './git.js';
 import { FluxFileIndex } from './flux-file-index.js';
-import { locateImageTag, type FluxFileKind, type TagLocation } from './image-tag-edit.js';
+import { chooseImageSites } from './sites/image-site-chooser.js';
+import { findImageSites } from './sites/image-site-finder.js';
+import { candidateOf, parseSiteRef, pathText, type ImageSite } from './sites/image-site.js';
+import type { EnvironmentScope } from './env-scope.js';
+import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 
 export interface LocatedFile {
-  /** Path relative to the repo root, with forward slashes. */
+  /** Path relative to the repo root, with forward slashes: the (first) file the sites are in. */
   file: string;
-  kind: FluxFileKind;
-  location: TagLocation;
+  /** Every file a rollout writes (setter markers of one policy may be in several). */
+  files: string[];
+  /** Where the tag is written; each file's text was read at the synced head. */
+  sites: ImageSite[];
+  /** Which rule chose them: picked, setter, imagePath, main, overlay. */
+  rule: string;
+  /** Overlay files that get a new image tag (no site there yet): the document and the key path. */
+  inserts: Array<{ file: string; docIndex: number; path: string[] }>;
 }
 
 export interface LocateOptions {
@@ -20,11 +29,22 @@ export interface LocateOptions {
   fluxPath?: string;
   /** The commit the working tree is at (saves a rev-parse when the caller just synced). */
   head?: string;
+  /** Per-service overrides (config `services.<name>`): the container and the key path of the image. */
+  container?: string;
+  imagePath?: string;
+  /** The Flux ImagePolicy naming the image (default: the service). */
+  imagePolicy?: string;
+  /** A site a person picked (`file:path`), from a button or `--site`. */
+  site?: string;
+  /** Environments and overlays: keep only the sites this environment may write (see env-graph). */
+  filterSites?: (sites: ImageSite[]) => ImageSite[] | Promise<ImageSite[]>;
+  /** The environment's kustomize graph: only its files count, and a base others share is never written. */
+  scope?: EnvironmentScope;
 }
 
 const YAML_SPECS = ['*.yaml', '*.yml'];
 
-function safeRelative(path: string, what: string): string {
+export function safeRelative(path: string, what: string): string {
   const normal = posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\/+/, '').replace(/\/+$/, '');
   if (normal.startsWith('..') || posix.isAbsolute(normal)) {
     throw new InvalidInput(`${what} '${path}' points outside the Flux repo; use a path relative to the repo root.`);
@@ -37,48 +57,19 @@ function pathspecs(root: string): string[] {
   return YAML_SPECS.map((glob) => (root ? `${root}/${glob}` : glob));
 }
 
-interface ParsedDoc {
-  errors: unknown[];
-  getIn(path: string[]): unknown;
-}
-
-function documentsOf(text: string): ParsedDoc[] {
-  return Array.from(parseAllDocuments(text) as Iterable<ParsedDoc>).filter((d) => d.errors.length === 0);
-}
-
-/** A HelmRelease of this service, a plain values document, or neither (another Kubernetes object). */
-async function classify(repoDir: string, file: string, service: string): Promise<FluxFileKind | null> {
-  const docs = documentsOf(await readFile(join(repoDir, file), 'utf8'));
-  if (docs.some((d) => d.getIn(['kind']) === 'HelmRelease' && d.getIn(['metadata', 'name']) === service)) return 'helmrelease';
-  return docs.some((d) => d.getIn(['kind']) === undefined) ? 'values' : null;
-}
-
-async function withTag(repoDir: string, file: string, kind: FluxFileKind, service: string): Promise<LocatedFile | ImageTagNotEditable> {
-  const text = await readFile(join(repoDir, file), 'utf8');
-  try {
-    return { file, kind, location: locateImageTag(text, kind, service, file) };
-  } catch (error) {
-    if (error instanceof ImageTagNotEditable) return error;
-    throw error;
-  }
-}
-
-function choose(service: string, found: Array<LocatedFile | ImageTagNotEditable>): LocatedFile | null {
-  const usable = found.filter((f): f is LocatedFile => !(f instanceof ImageTagNotEditable));
-  if (usable.length === 1) return usable[0]!;
-  if (usable.length > 1) throw new AmbiguousService(service, usable.map((f) => f.file));
-  const problem = found.find((f): f is ImageTagNotEditable => f instanceof ImageTagNotEditable);
-  if (problem) throw problem;
-  return null;
-}
-
 async function listFiles(repoDir: string, under: string): Promise<string[]> {
   const { stdout } = await git(['ls-files', '-z', '--', ...pathspecs(under)], repoDir);
   return [...new Set(stdout.split('\0').filter(Boolean))];
 }
 
+interface Candidates {
+  files: string[];
+  /** Files that belong to the service by their name or folder (values documents in them count as its own). */
+  named: Set<string>;
+}
+
 /** An explicit fluxPath (catalog or config): a file, or a folder whose YAML files are searched. */
-async function locateAtPath(repoDir: string, service: string, fluxPath: string): Promise<LocatedFile> {
+async function filesAtPath(repoDir: string, service: string, fluxPath: string): Promise<Candidates> {
   const path = safeRelative(fluxPath, 'fluxPath');
   let isDir: boolean;
   try {
@@ -89,45 +80,159 @@ async function locateAtPath(repoDir: string, service: string, fluxPath: string):
     );
   }
   const files = isDir ? await listFiles(repoDir, path) : [path];
-  const found: Array<LocatedFile | ImageTagNotEditable> = [];
-  for (const file of files) {
-    const kind = await classify(repoDir, file, service);
-    if (kind) found.push(await withTag(repoDir, file, kind, service));
+  return { files, named: new Set(files) };
+}
+
+/** Discovery through the clone's index: only files that can hold the service's image are read. */
+async function filesByIndex(repoDir: string, service: string, root: string, options: LocateOptions): Promise<Candidates> {
+  const index = await FluxFileIndex.of(repoDir, options.head);
+  const ownNames = [`${service}.yaml`, `${service}.yml`, `${service}-values.yaml`, `${service}-values.yml`];
+  const named = [...index.valuesFilesIn(service, root), ...index.filesNamed(ownNames, root)];
+  const policy = (options.imagePolicy ?? service).split(':').pop()!;
+  const files = [
+    ...index.helmReleaseFiles(service, root),
+    ...index.filesWithKey(`name:${service}`, root),
+    ...index.filesWithKey(`policy:${policy}`, root),
+    ...index.filesWithKey(`container:${service}`, root),
+    ...index.filesWithKey(`image:${service}`, root),
+    ...named,
+  ];
+  if (options.imagePath) {
+    // A custom resource the index has no rule for: the files that mention the configured key.
+    const key = options.imagePath.replace(/\[\d+\]/g, '').split('.').pop()!;
+    const grep = await git(['grep', '-l', '-z', '--fixed-strings', '-e', `${key}:`, '--', ...pathspecs(root)], repoDir, { allowFailure: true });
+    files.push(...grep.stdout.split('\0').filter(Boolean));
   }
-  // Inside a service folder a HelmRelease with an inline tag wins over a values file next to it.
-  const releases = found.filter((f) => !(f instanceof ImageTagNotEditable) && f.kind === 'helmrelease');
-  const chosen = choose(service, releases.length === 1 ? releases : found);
-  if (!chosen) throw new ServiceNotFound(service);
-  return chosen;
+  if (options.scope) {
+    const scope = options.scope;
+    // A HelmRelease's values may come from a ConfigMap the environment generates from a values file.
+    const wanted = await releaseValuesFrom(repoDir, scope, service, options.head);
+    const generated = [...scope.graph.files].filter(([, r]) => r.via === 'generator' && r.configMap && wanted.has(r.configMap)).map(([f]) => f);
+    const inScope = [...new Set([...files, ...generated])].filter((f) => scope.graph.has(f));
+    return { files: inScope.sort(), named: new Set([...named, ...generated].filter((f) => scope.graph.has(f))) };
+  }
+  return { files: [...new Set(files)].sort(), named: new Set(named) };
+}
+
+function documentsOf(text: string): Document.Parsed[] {
+  return Array.from(parseAllDocuments(text) as Iterable<Document.Parsed>).filter((d) => d.errors.length === 0 && isMap(d.contents));
+}
+
+const DEFAULT_TAG_PATH = ['spec', 'values', 'image', 'tag'];
+
+/**
+ * Where the environment's own overlay can take the tag of a release defined in a shared base: its
+ * patch of the same HelmRelease (under spec.values), else the values file it generates for the
+ * release's valuesFrom. The path follows the base's site when there is one.
+ */
+async function overlayInsert(repoDir: string, service: string, scope: EnvironmentScope, base: ImageSite | undefined, head?: string): Promise<LocatedFile['inserts'][number] | null> {
+  if (base && base.owner.kind !== 'HelmRelease') return null;
+  const name = base?.owner.name ?? service;
+  const path = base && (base.form === 'tag-field' || base.form === 'repo-tag-pair') && base.path[0] === 'spec' && base.path[1] === 'values' ? base.path.map(String) : DEFAULT_TAG_PATH;
+  const own = [...scope.graph.files].filter(([f]) => !scope.shared.has(f));
+  for (const [file, reached] of own) {
+    if (reached.via !== 'patch') continue;
+    const docs = documentsOf(await readFile(join(repoDir, file), 'utf8'));
+    const docIndex = docs.findIndex((d) => d.get('kind') === 'HelmRelease' && d.getIn(['metadata', 'name']) === name);
+    if (docIndex >= 0) return { file, docIndex, path };
+  }
+  for (const [file, reached] of own) {
+    if (reached.via !== 'generator' || !reached.configMap) continue;
+    const text = await readFile(join(repoDir, file), 'utf8').catch(() => '');
+    const releaseUses = (await releaseValuesFrom(repoDir, scope, name, head)).has(reached.configMap);
+    if (releaseUses && documentsOf(text).length) return { file, docIndex: 0, path: path.slice(2) };
+  }
+  return null;
+}
+
+/** The ConfigMaps a HelmRelease of the environment takes values from (spec.valuesFrom). */
+async function releaseValuesFrom(repoDir: string, scope: EnvironmentScope, name: string, head?: string): Promise<Set<string>> {
+  const names = new Set<string>();
+  const index = await FluxFileIndex.of(repoDir, head);
+  for (const file of index.helmReleaseFiles(name, '').filter((f) => scope.graph.has(f))) {
+    for (const doc of documentsOf(await readFile(join(repoDir, file), 'utf8'))) {
+      if (doc.get('kind') !== 'HelmRelease' || doc.getIn(['metadata', 'name']) !== name) continue;
+      const from = doc.getIn(['spec', 'valuesFrom'], true);
+      if (isSeq(from)) for (const item of from.items) if (isMap(item) && item.get('kind') === 'ConfigMap') names.add(String(item.get('name')));
+    }
+  }
+  return names;
 }
 
 /**
- * Finds the file that holds a service's image tag. Order (seed 000, issue 2): the catalog's
- * fluxPath; else a HelmRelease whose metadata.name is the service (any file, any document); else a
- * values file in a folder named after the service (or `<service>.yaml`, `<service>-values.yaml`).
- * Several candidates: ambiguous, nothing changes. An index of the clone's files and HelmReleases
- * (FluxFileIndex) keeps this fast on large repos.
+ * Finds where a service's image is set: every image site of the candidate files (the catalog's
+ * fluxPath, else the files the index knows by the service's name, container, image or policy), then
+ * the chooser's rules (setter markers first, imagePath, the object named after the service and its
+ * main container). Several candidates: AmbiguousImageSite with the candidates, nothing changes.
  */
 export async function locateServiceFile(repoDir: string, service: string, options: LocateOptions = {}): Promise<LocatedFile> {
-  if (options.fluxPath) return locateAtPath(repoDir, service, options.fluxPath);
   const root = options.fluxRoot ? safeRelative(options.fluxRoot, 'fluxRoot') : '';
+  const picked = options.site ? parseSiteRef(options.site) : null;
+  if (options.site && !picked) throw new InvalidInput(`'${options.site}' is not a site; write it as <file>:<path>, e.g. apps/papi/helmrelease.yaml:spec.values.image.tag.`);
+  const candidates = picked
+    ? { files: [safeRelative(picked.file, 'site')], named: new Set([safeRelative(picked.file, 'site')]) }
+    : options.fluxPath
+      ? await filesAtPath(repoDir, service, options.fluxPath)
+      : await filesByIndex(repoDir, service, options.scope ? '' : root, options);
 
-  const index = await FluxFileIndex.of(repoDir, options.head);
-  const releases: Array<LocatedFile | ImageTagNotEditable> = [];
-  for (const file of index.helmReleaseFiles(service, root)) releases.push(await withTag(repoDir, file, 'helmrelease', service));
-  const release = choose(service, releases.filter((r) => !(r instanceof ImageTagNotEditable)));
-  if (release) return release;
-
-  const ownNames = [`${service}.yaml`, `${service}.yml`, `${service}-values.yaml`, `${service}-values.yml`];
-  const values: Array<LocatedFile | ImageTagNotEditable> = [];
-  for (const file of [...new Set([...index.valuesFilesIn(service, root), ...index.filesNamed(ownNames, root)])]) {
-    if ((await classify(repoDir, file, service)) === 'values') values.push(await withTag(repoDir, file, 'values', service));
+  let sites: ImageSite[] = [];
+  const problems: ImageTagNotEditable[] = [];
+  for (const file of candidates.files) {
+    const text = await readFile(join(repoDir, file), 'utf8').catch(() => null);
+    if (text === null) continue;
+    try {
+      sites.push(...findImageSites(text, file, { imagePaths: options.imagePath ? [options.imagePath] : [] }));
+    } catch (error) {
+      if (error instanceof ImageTagNotEditable) problems.push(error);
+      else throw error;
+    }
   }
-  const valuesFile = choose(service, values.filter((v) => !(v instanceof ImageTagNotEditable)));
-  if (valuesFile) return valuesFile;
-
-  // Found the service but without a usable tag: say exactly what is missing.
-  const problem = [...releases, ...values].find((f): f is ImageTagNotEditable => f instanceof ImageTagNotEditable);
-  if (problem) throw problem;
+  if (options.filterSites) sites = await options.filterSites(sites);
+  const chooseFrom = (from: ImageSite[]) =>
+    chooseImageSites(from, {
+      service,
+      container: options.container,
+      imagePath: options.imagePath,
+      policy: options.imagePolicy,
+      site: options.site,
+      namedFiles: options.fluxPath ? new Set(candidates.files) : candidates.named,
+    });
+  const scope = options.scope;
+  let choice = chooseFrom(sites);
+  if (scope && !options.site) {
+    // The environment's own files first: an overlay's value wins over the base it patches.
+    const own = chooseFrom(sites.filter((s) => !scope.shared.has(s.file)));
+    if (own.kind !== 'none') choice = own;
+    const inShared = choice.kind === 'chosen' ? choice.sites.find((s) => scope.shared.has(s.file)) : undefined;
+    if (inShared || choice.kind === 'none') {
+      const insert = await overlayInsert(repoDir, service, scope, inShared, options.head);
+      const hasRelease = (await FluxFileIndex.of(repoDir, options.head)).helmReleaseFiles(service, '').some((f) => scope.graph.has(f));
+      if (insert && (inShared || hasRelease)) return { file: insert.file, files: [insert.file], sites: [], rule: 'overlay', inserts: [insert] };
+      if (inShared) {
+        const others = scope.shared.get(inShared.file)!;
+        throw new ImageTagNotEditable(
+          `'${service}' gets its image from \`${inShared.file}\` (\`${pathText(inShared.path)}\`), which ${others.join(', ')} also deploy${others.length === 1 ? 's' : ''}, so nothing was changed for ${scope.env} alone. Add a patch of it to ${scope.env}'s overlay (kustomize patches) or set the service's fluxPath.`,
+        );
+      }
+    }
+  }
+  if (choice.kind === 'chosen') {
+    const files = [...new Set(choice.sites.map((s) => s.file))];
+    return { file: files[0]!, files, sites: choice.sites, rule: choice.rule, inserts: [] };
+  }
+  if (choice.kind === 'none' && choice.dependenciesOnly?.length) {
+    throw new AmbiguousImageSite(service, choice.dependenciesOnly.map((s) => candidateOf(s, sites)));
+  }
+  if (choice.kind === 'ambiguous') {
+    throw new AmbiguousImageSite(service, choice.candidates.map((s) => candidateOf(s, sites)));
+  }
+  if (choice.reason) throw new ImageTagNotEditable(`${choice.reason}, so nothing was changed. Fix the service's settings or the Flux repo and try again.`);
+  if (problems.length) throw problems[0]!;
+  const release = candidates.files.find((f) => sites.every((s) => s.file !== f));
+  if (release && candidates.files.length) {
+    throw new ImageTagNotEditable(
+      `${release} has no image tag for '${service}'. Add an image.tag field to it (or point the catalog's fluxPath at the file that has one, or set the service's imagePath) and try again.`,
+    );
+  }
   throw new ServiceNotFound(service);
 }

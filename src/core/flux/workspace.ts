@@ -141,25 +141,38 @@ export class FluxWorkspace {
    * stat every file of a large repo), then the index learns the new blob so the tree stays clean.
    */
   async commitFile(file: string, subject: string, trailers: Record<string, string>, parent: string): Promise<string> {
-    if (file.includes('\n') || file.startsWith('"')) throw new Error(`internal: cannot commit a path like ${JSON.stringify(file)}`);
+    return this.commitFiles([file], subject, trailers, parent);
+  }
+
+  /** The same for several edited files (one policy's setter markers may be in more than one). */
+  async commitFiles(files: string[], subject: string, trailers: Record<string, string>, parent: string): Promise<string> {
+    for (const file of files) {
+      if (file.includes('\n') || file.startsWith('"')) throw new Error(`internal: cannot commit a path like ${JSON.stringify(file)}`);
+    }
     const body = Object.entries(trailers)
       .map(([k, v]) => `${k}: ${v}`)
       .join('\n');
     const message = body ? `${subject}\n\n${body}\n` : `${subject}\n`;
-    const content = await readFile(join(this.dir, file));
-    const mode = (await stat(join(this.dir, file))).mode & 0o111 ? '100755' : '100644';
     const who = `${this.identity.authorName} <${this.identity.authorEmail}> ${Math.floor(Date.now() / 1000)} +0000`;
     const marks = join(this.dir, '.git', 'rollbot-marks');
-    const stream = Buffer.concat([
-      Buffer.from(`blob\nmark :1\ndata ${content.length}\n`),
-      content,
+    const parts: Buffer[] = [];
+    const modes: string[] = [];
+    for (const [i, file] of files.entries()) {
+      const content = await readFile(join(this.dir, file));
+      modes.push((await stat(join(this.dir, file))).mode & 0o111 ? '100755' : '100644');
+      parts.push(Buffer.from(`blob\nmark :${i + 10}\ndata ${content.length}\n`), content, Buffer.from('\n'));
+    }
+    const changes = files.map((file, i) => `M ${modes[i]} :${i + 10} ${file}\n`).join('');
+    parts.push(
       Buffer.from(
-        `\ncommit refs/heads/${this.env.branch}\nmark :2\nauthor ${who}\ncommitter ${who}\ndata ${Buffer.byteLength(message)}\n${message}\nfrom ${parent}\nM ${mode} :1 ${file}\n\n`,
+        `commit refs/heads/${this.env.branch}\nmark :2\nauthor ${who}\ncommitter ${who}\ndata ${Buffer.byteLength(message)}\n${message}\nfrom ${parent}\n${changes}\n`,
       ),
-    ]);
-    await git(['fast-import', '--quiet', `--export-marks=${marks}`], this.dir, { input: stream });
+    );
+    await git(['fast-import', '--quiet', `--export-marks=${marks}`], this.dir, { input: Buffer.concat(parts) });
     const ids = Object.fromEntries((await readFile(marks, 'utf8')).trim().split('\n').map((line) => line.split(' ')));
-    await git(['update-index', '--add', '--cacheinfo', `${mode},${ids[':1']},${file}`], this.dir);
+    for (const [i, file] of files.entries()) {
+      await git(['update-index', '--add', '--cacheinfo', `${modes[i]},${ids[`:${i + 10}`]},${file}`], this.dir);
+    }
     this.state.clean = true;
     return ids[':2']!;
   }
@@ -187,7 +200,7 @@ export class FluxWorkspace {
     return result.stdout.trim().split('\n')[0] || null;
   }
 
-  async diff(file: string): Promise<string> {
-    return (await git(['diff', '--no-color', '--', file], this.dir)).stdout;
+  async diff(file: string | string[]): Promise<string> {
+    return (await git(['diff', '--no-color', '--', ...(typeof file === 'string' ? [file] : file)], this.dir)).stdout;
   }
 }

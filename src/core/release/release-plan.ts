@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { readImageTag } from '../flux/image-tag-edit.js';
-import { locateServiceFile } from '../flux/locate.js';
+import { locateServiceFile, type LocateOptions } from '../flux/locate.js';
 import type { FluxWorkspace } from '../flux/workspace.js';
 import { silentReporter, StepTracker, type Clock, type Reporter } from '../progress.js';
 import { validatePrNumber, validateServiceName, validateSha } from '../validate.js';
@@ -28,6 +25,10 @@ export interface PrepareReleaseInput {
   workspace: FluxWorkspace;
   /** The catalog's fluxPath for the service, when there is one (config overrides win). */
   fluxPath?: string;
+  /** A site picked after an ambiguous first try (`file:path`). */
+  site?: string;
+  /** The environment's own files (the engine's scopeOf), so a release reads where it will write. */
+  scopeOf?: (dir: string, head: string) => Promise<LocateOptions['scope']>;
   template: TagTemplate;
   clock?: Clock;
   /** Commits listed in the summary; the rest are counted ("and N more"). */
@@ -57,6 +58,8 @@ export interface ReleasePlan {
   removedMoreCount: number;
   direction: ReleaseDirection;
   image: { ref: string; digest: string; mediaType?: string };
+  /** The site the requester picked (`file:path`); the apply writes exactly there. */
+  site?: string;
 }
 
 export const RELEASE_STEPS = [
@@ -87,7 +90,14 @@ export async function prepareRelease(input: PrepareReleaseInput, reporter: Repor
   );
   const current = await steps.run(
     'current',
-    () => readCurrentTag(input.workspace, service, input.env.services[service]?.fluxPath ?? input.fluxPath, input.env.fluxRoot),
+    () =>
+      readCurrentTag(input.workspace, service, input.env.services[service]?.fluxPath ?? input.fluxPath, input.env.fluxRoot, {
+        site: input.site,
+        container: input.env.services[service]?.container,
+        imagePath: input.env.services[service]?.imagePath,
+        imagePolicy: input.env.services[service]?.imagePolicy,
+        scopeOf: input.scopeOf,
+      }),
     (c) => `${c.tag ?? '(no tag)'} in ${c.file}`,
   );
   const { from, range } = await steps.run(
@@ -117,6 +127,7 @@ export async function prepareRelease(input: PrepareReleaseInput, reporter: Repor
     removedMoreCount: range?.removed.moreCount ?? 0,
     direction: range?.direction ?? 'unknown',
     image: { ref: image.ref, digest: image.digest, mediaType: image.mediaType },
+    ...(input.site ? { site: input.site } : {}),
   };
 }
 
@@ -126,12 +137,14 @@ export async function readCurrentTag(
   service: string,
   fluxPath: string | undefined,
   fluxRoot: string | undefined,
+  overrides: Pick<LocateOptions, 'site' | 'container' | 'imagePath' | 'imagePolicy'> & { scopeOf?: (dir: string, head: string) => Promise<LocateOptions['scope']> } = {},
 ): Promise<{ file: string; tag: string | null; fluxCommit: string }> {
   // Sync resets the clone: take turns with rollouts and regenerations on the same clone.
   return workspace.exclusive(async () => {
     const fluxCommit = await workspace.sync();
-    const located = await locateServiceFile(workspace.dir, service, { fluxPath, fluxRoot });
-    const text = await readFile(join(workspace.dir, located.file), 'utf8');
-    return { file: located.file, tag: readImageTag(text, located.location, located.file), fluxCommit };
+    const { scopeOf, ...rest } = overrides;
+    const scope = await scopeOf?.(workspace.dir, fluxCommit);
+    const located = await locateServiceFile(workspace.dir, service, { fluxPath: overrides.site ? undefined : fluxPath, fluxRoot, head: fluxCommit, scope, ...rest });
+    return { file: located.file, tag: located.sites.find((s) => s.part !== 'name')?.current ?? null, fluxCommit };
   });
 }

@@ -2,8 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CatalogEntry } from '../catalog/catalog-file.js';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
-import { setImageTag } from '../flux/image-tag-edit.js';
+import { AmbiguousImageSite, InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
+import { editImageSites } from '../flux/sites/image-site-editor.js';
+import { siteRef } from '../flux/sites/image-site.js';
+import { insertImageTag } from '../flux/sites/image-site-insert.js';
+import { environmentScope, type EnvironmentScope } from '../flux/env-scope.js';
 import { locateServiceFile, type LocatedFile } from '../flux/locate.js';
 import { FluxFileIndex } from '../flux/flux-file-index.js';
 import { FluxWorkspace, type GitIdentity } from '../flux/workspace.js';
@@ -30,6 +33,8 @@ export interface RolloutRequest {
   subject?: string;
   /** Progress title instead of `Rollout of <service> to <env>`. */
   title?: string;
+  /** Write exactly here (`file:path`): a site a person picked after an ambiguous rollout. */
+  site?: string;
 }
 
 export interface RolloutResult {
@@ -47,6 +52,9 @@ export interface RolloutResult {
   kustomization: string;
   /** The branch the commit was pushed to (the environment's, or the PR branch). */
   branch?: string;
+  /** Every file written, and where in them (`file:path`). */
+  files?: string[];
+  sites?: string[];
 }
 
 export interface RolloutEngineOptions {
@@ -58,6 +66,8 @@ export interface RolloutEngineOptions {
   clock?: Clock;
   /** Pause between push attempts; jittered so racing workers spread out. */
   backoffMs?: (attempt: number) => number;
+  /** Every configured environment: those on the same Flux repo tell which bases are shared. */
+  environments?: () => EnvironmentConfig[];
 }
 
 export const ROLLOUT_STEPS = [
@@ -83,6 +93,36 @@ export class RolloutEngine {
     this.clock = options.clock ?? Date.now;
   }
 
+  /** The environment's own files (kustomize graph from its fluxRoot) at a commit of its clone. */
+  scopeOf(env: EnvironmentConfig, dir: string, head: string): Promise<EnvironmentScope | undefined> {
+    return environmentScope(dir, head, env, this.options.environments?.() ?? []);
+  }
+
+  /**
+   * An environment without a fluxRoot sees every environment's files: when the candidates belong to
+   * different configured environments, the question is which environment, and each candidate says.
+   */
+  private async askWhichEnvironment<T>(env: EnvironmentConfig, dir: string, head: string, located: Promise<T>): Promise<T> {
+    try {
+      return await located;
+    } catch (error) {
+      if (!(error instanceof AmbiguousImageSite) || env.fluxRoot) throw error;
+      const others = (this.options.environments?.() ?? []).filter((o) => o.fluxRoot && o.fluxGitRepo === env.fluxGitRepo && o.branch === env.branch);
+      const graphs = await Promise.all(others.map(async (o) => [o.name, await this.scopeOf(o, dir, head)] as const));
+      const candidates = error.candidates.map((c) => {
+        const deploying = graphs.filter(([, g]) => g?.graph.has(c.file)).map(([name]) => name);
+        return { ...c, environment: deploying.length === 1 ? deploying[0] : undefined };
+      });
+      const names = [...new Set(candidates.map((c) => c.environment).filter(Boolean))];
+      if (names.length < 2) throw error;
+      throw new AmbiguousImageSite(
+        error.service,
+        candidates,
+        `'${error.service}' is deployed by several environments (${names.join(', ')}). Say which with \`--env <name>\`, or pick one below: it runs there.`,
+      );
+    }
+  }
+
   workspace(env: EnvironmentConfig): FluxWorkspace {
     return new FluxWorkspace(env, this.options.dataDir, this.options.identity);
   }
@@ -101,7 +141,8 @@ export class RolloutEngine {
       this.clock,
     );
     const catalog = this.options.catalogEntry?.(env, service);
-    const fluxPath = env.services[service]?.fluxPath ?? catalog?.fluxPath;
+    const override = env.services[service];
+    const fluxPath = request.site ? undefined : (override?.fluxPath ?? catalog?.fluxPath);
     const kustomization = catalog?.kustomization ?? env.kustomization;
     const workspace = this.workspace(env);
     let sha: string | undefined;
@@ -113,7 +154,16 @@ export class RolloutEngine {
           'locate',
           async () => {
             head = await workspace.sync();
-            return locateServiceFile(workspace.dir, service, { fluxPath, fluxRoot: env.fluxRoot, head });
+            return this.askWhichEnvironment(env, workspace.dir, head, locateServiceFile(workspace.dir, service, {
+              fluxPath,
+              fluxRoot: env.fluxRoot,
+              head,
+              site: request.site,
+              container: override?.container,
+              imagePath: override?.imagePath,
+              imagePolicy: override?.imagePolicy,
+              scope: await this.scopeOf(env, workspace.dir, head),
+            }));
           },
           (l) => l.file,
         );
@@ -124,7 +174,17 @@ export class RolloutEngine {
           (s) => `${request.sha ? '--sha' : `PR #${pr} head`} ${s.slice(0, 7)}`,
         );
         const tag = request.tag ?? rolloutTag(pr!, sha);
-        const base = { service, environment: env.name, fluxRepo: env.fluxGitRepo, file: located.file, tag, sha, kustomization };
+        const base = {
+          service,
+          environment: env.name,
+          fluxRepo: env.fluxGitRepo,
+          file: located.file,
+          files: located.files,
+          sites: [...located.sites.map((s) => siteRef(s)), ...located.inserts.map((i) => siteRef({ ...i, path: i.path }))],
+          tag,
+          sha,
+          kustomization,
+        };
         const edit = await steps.run('edit', () => this.applyEdit(workspace, located, tag), (e) =>
           e.changed ? `${e.previousTag ?? '(empty)'} → ${tag}` : `already at ${tag}`,
         );
@@ -137,7 +197,7 @@ export class RolloutEngine {
             : { ...base, status: 'unchanged', previousTag: edit.previousTag, pushAttempts: 0 };
         }
         if (request.dryRun) {
-          const diff = await workspace.diff(located.file);
+          const diff = await workspace.diff(located.files);
           steps.skip('commit', 'dry run');
           steps.skip('push', 'dry run');
           await workspace.sync();
@@ -148,10 +208,10 @@ export class RolloutEngine {
         if (request.requestId) trailers['Rollbot-Request'] = request.requestId;
         const commit = await steps.run(
           'commit',
-          () => workspace.commitFile(located.file, request.subject ?? `chore(${service}): update image tag to ${tag}`, trailers, head),
+          () => workspace.commitFiles(located.files, request.subject ?? `chore(${service}): update image tag to ${tag}`, trailers, head),
           (c) => c.slice(0, 7),
         );
-        await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.file);
+        await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.files);
         const pushed = await steps.run('push', () => workspace.push(request.branch), (p) =>
           p.ok ? `${request.branch ?? env.branch} (attempt ${attempt})` : `rejected: someone pushed first (attempt ${attempt})`,
         );
@@ -162,15 +222,27 @@ export class RolloutEngine {
     });
   }
 
+  /** Splices the tag into every chosen site, file by file; the first site's old tag is reported. */
   private async applyEdit(workspace: FluxWorkspace, located: LocatedFile, tag: string) {
-    const path = join(workspace.dir, located.file);
-    const text = await readFile(path, 'utf8');
-    const edit = setImageTag(text, located.location, tag, located.file);
-    if (edit.changed) {
-      workspace.markDirty();
-      await writeFile(path, edit.text);
+    let changed = false;
+    let previousTag: string | null | undefined;
+    for (const file of located.files) {
+      const path = join(workspace.dir, file);
+      const text = await readFile(path, 'utf8');
+      const edit = editImageSites(text, located.sites.filter((s) => s.file === file), tag);
+      previousTag ??= edit.edits[0]?.previous ?? null;
+      let next = edit.text;
+      // An overlay without a tag yet gets one (in reverse document order, so offsets stay valid).
+      for (const insert of located.inserts.filter((i) => i.file === file).sort((a, b) => b.docIndex - a.docIndex)) {
+        next = insertImageTag(next, insert.docIndex, insert.path, tag, file);
+      }
+      if (next !== text) {
+        workspace.markDirty();
+        await writeFile(path, next);
+        changed = true;
+      }
     }
-    return edit;
+    return { changed, previousTag: previousTag ?? null };
   }
 }
 

@@ -53,6 +53,7 @@ export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id
         requestId: id,
         requestedBy: request.requester,
         branch,
+        site: plan.site,
         subject: `release(${plan.service}): ${plan.toTag} to ${env.name}`,
         title: `Apply release of ${plan.service} ${plan.toTag} to ${env.name}`,
       },

@@ -17,6 +17,8 @@ import type { ReleaseJobData } from '../job-data.js';
 import type { AttemptInfo, JobProcessor } from '../job-processor.js';
 import type { JobReporter } from '../job-reporter.js';
 import { reportFailure } from '../user-errors.js';
+import { AmbiguousImageSite } from '../../core/errors.js';
+import { failWithSiteChoice } from '../site-choice.js';
 import type { ApprovalPublisher } from './approval-publisher.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { AuditLog } from './audit-log.js';
@@ -79,6 +81,8 @@ async function prepare(deps: ReleaseDeps, env: EnvironmentConfig, data: ReleaseJ
         registry: new RegistryClient(registryConfigOf(settings.registry, deps.secrets)),
         workspace: deps.engine.workspace(env),
         fluxPath: deps.catalogs.entry(env, service)?.fluxPath,
+        site: data.site,
+        scopeOf: (dir, head) => deps.engine.scopeOf(env, dir, head),
         template: parseTagTemplate(settings.tagTemplate),
         clock: deps.clock,
         commitLimit: settings.commitLimit,
@@ -86,6 +90,9 @@ async function prepare(deps: ReleaseDeps, env: EnvironmentConfig, data: ReleaseJ
       reporter,
     );
   } catch (error) {
+    if (error instanceof AmbiguousImageSite) {
+      return failWithSiteChoice(error, { kind: 'release', env: env.name, service, sha: data.sha, tag: data.tag, pr: data.pr, user: data.origin.user }, reporter);
+    }
     if (error instanceof ImageNotFound || error instanceof NoMatchingImageTag) {
       // Nothing to approve until the build has pushed: offer a button instead of retrying blindly.
       const value = JSON.stringify({ env: env.name, service, sha: data.sha, tag: data.tag, pr: data.pr });
