@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { ProgressSnapshot } from '../core/progress.js';
 import type { JobContext, JobReporter, JobReporterFactory } from '../jobs/job-reporter.js';
-import { truncate, type SlackMessage } from './render/block-kit.js';
+import { MAX_MESSAGE_TEXT, truncate, type SlackMessage } from './render/block-kit.js';
 import { progressMessage } from './render/progress-message.js';
+import { CallBudget } from './slack-rate-limit.js';
 import { ThrottledMessage, type MessageTransport } from './throttled-message.js';
 
 function transportFor(client: WebClient, channel: string, threadTs?: string): MessageTransport {
@@ -19,10 +20,15 @@ function transportFor(client: WebClient, channel: string, threadTs?: string): Me
 
 /** Renders a job's progress as one Slack message in its channel (or thread), updated in place. */
 export class SlackJobReporting implements JobReporterFactory {
+  /** chat.update is Tier 3 for the whole app: every job's message draws on one budget. */
+  private readonly updateBudget: CallBudget;
+
   constructor(
     private readonly client: WebClient,
-    private readonly options: { minUpdateIntervalMs?: number; onError?: (error: unknown) => void } = {},
-  ) {}
+    private readonly options: { minUpdateIntervalMs?: number; onError?: (error: unknown) => void; updatesPerMinute?: number } = {},
+  ) {
+    this.updateBudget = new CallBudget(options.updatesPerMinute ?? 45);
+  }
 
   forJob(job: JobContext): JobReporter {
     const { origin } = job.data;
@@ -32,6 +38,8 @@ export class SlackJobReporting implements JobReporterFactory {
       this.options.minUpdateIntervalMs ?? 1000,
       (ts) => job.rememberMessage(ts),
       this.options.onError,
+      Date.now,
+      { updateBudget: this.updateBudget },
     );
     let latest: ProgressSnapshot = { title: job.id, steps: [] };
     const client = this.client;
@@ -40,7 +48,8 @@ export class SlackJobReporting implements JobReporterFactory {
         if (!message.postedTs) message.set(progressMessage(latest, origin.user));
         await message.flush();
         const threadTs = origin.threadTs ?? message.postedTs;
-        await client.chat.postMessage({ channel: origin.channel, thread_ts: threadTs, text: truncate(text, 3900) });
+        // A text-only reply: under the 4,000 characters chat.postMessage advises, cut at a line end.
+        await client.chat.postMessage({ channel: origin.channel, thread_ts: threadTs, text: truncate(text, MAX_MESSAGE_TEXT - 100) });
       },
       progress(snapshot) {
         latest = snapshot;

@@ -32,6 +32,8 @@ export interface WorkerProcessOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   minUpdateIntervalMs?: number;
+  /** chat.update calls a minute for all progress messages together (Slack's Tier 3 is ~50). Default 45. */
+  updatesPerMinute?: number;
   logger?: Logger;
   /** Variables holding secrets the config names (registry password, GitHub and Jira tokens). */
   variables?: Record<string, string | undefined>;
@@ -84,6 +86,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
     },
     reporting: new SlackJobReporting(client, {
       minUpdateIntervalMs: options.minUpdateIntervalMs,
+      updatesPerMinute: options.updatesPerMinute,
       onError: (error) => options.logger?.warn({ err: String(error) }, 'could not update Slack'),
     }),
     concurrency: options.concurrency,
