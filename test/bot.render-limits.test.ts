@@ -74,7 +74,7 @@ describe('rendered messages within Slack limits', () => {
     const first = servicesTable('rdebug', catalog, 1);
     expect(first.text).toBe('Services in rdebug: 2000 (page 1 of 34)');
     for (let page = 1; page <= 34; page += 1) await passes(servicesTable('rdebug', catalog, page));
-    const middle = servicesTable('rdebug', catalog, 2).blocks.find((b) => b.type === 'actions') as { elements: Array<{ action_id: string }> };
+    const middle = servicesTable('rdebug', catalog, 2).blocks.find((b) => b.type === 'actions') as unknown as { elements: Array<{ action_id: string }> };
     expect(middle.elements.map((e) => e.action_id)).toEqual([SERVICES_PREV_ACTION, SERVICES_NEXT_ACTION]);
   });
 
@@ -96,7 +96,7 @@ describe('rendered messages within Slack limits', () => {
   it('a release card with 500 commits fits one section and says how many more there are', async () => {
     const card = releaseCard(pendingCard(planWith(500)));
     await passes(card);
-    const summary = (card.blocks[1] as { text: { text: string } }).text.text;
+    const summary = (card.blocks[1] as unknown as { text: { text: string } }).text.text;
     expect(summary.length).toBeLessThanOrEqual(3000);
     expect(summary).toMatch(/- and \d+ more/);
     expect(summary).toContain('Fix &lt;Widget&gt; &amp; "thing" number 0');
@@ -125,7 +125,7 @@ describe('rendered messages within Slack limits', () => {
     const long = '*Output*\n```\n' + Array.from({ length: 400 }, (_, i) => `row ${i} ${'x'.repeat(20)}`).join('\n') + '\n```';
     const message = plainMessage(long);
     await passes(message);
-    const text = (message.blocks[0] as { text: { text: string } }).text.text;
+    const text = (message.blocks[0] as unknown as { text: { text: string } }).text.text;
     expect(text.length).toBeLessThanOrEqual(3000);
     expect(text).toMatch(/```\n… and \d+ more lines$/);
   });
