@@ -38,7 +38,7 @@ describe('rate-limited progress updates', () => {
 
   async function runJob(client: InstanceType<typeof WebClient>, channel: string, errors: unknown[]): Promise<void> {
     // No pacing of our own, so Slack's limit is what stops the updates.
-    const reporting = new SlackJobReporting(client, { minUpdateIntervalMs: 20, updatesPerMinute: 100_000, onError: (e) => errors.push(e) });
+    const reporting = new SlackJobReporting(client, { minUpdateIntervalMs: 20, updatesPerMinute: 100_000, pacePosts: false, onError: (e) => errors.push(e) });
     const reporter = reporting.forJob(job(channel));
     for (let done = 0; done <= 12; done += 1) {
       reporter.progress(snapshot(done));
@@ -105,6 +105,16 @@ describe('rate-limited progress updates', () => {
     expect(emulator.takeRefusals()).toEqual([]);
     expect(emulator.messages('C_B1')[0]?.text).toBe('state 8');
     expect(emulator.messages('C_B2')[0]?.text).toBe('state 8');
+  }, 30_000);
+
+  it('thread replies in a burst are paced to about one post a second in the channel, so none is refused', async () => {
+    const client = new WebClient('xoxb-rl', { slackApiUrl: emulator.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+    const reporter = new SlackJobReporting(client, { minUpdateIntervalMs: 20 }).forJob(job('C_POSTS'));
+    reporter.progress(snapshot(0));
+    for (let phase = 0; phase < 6; phase += 1) await reporter.reply(`*Phase ${phase}* output:\n\`\`\`\nok\n\`\`\``);
+    await reporter.succeed('done');
+    expect(emulator.takeRefusals()).toEqual([]);
+    expect(emulator.messages('C_POSTS')).toHaveLength(7);
   }, 30_000);
 
   it('reads both forms of a rate-limit failure the WebClient produces', () => {

@@ -41,4 +41,33 @@ export class CallBudget {
   spend(): void {
     this.times.push(this.now());
   }
+
+  /** Waits for a slot, then counts the call. */
+  async take(): Promise<void> {
+    for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.spend();
+  }
+}
+
+/**
+ * chat.postMessage "generally allows posting one message per second per channel ... Short bursts >1
+ * allowed" (https://api.slack.com/docs/rate-limits). A job's thread replies (one per redeploy phase)
+ * come in bursts, so posts into one channel are paced: 4 in any 5 s, which averages under one a second.
+ */
+export class ChannelPostPacer {
+  private readonly budgets = new Map<string, CallBudget>();
+
+  constructor(
+    private readonly limit = 4,
+    private readonly windowMs = 5000,
+  ) {}
+
+  take(channel: string): Promise<void> {
+    let budget = this.budgets.get(channel);
+    if (!budget) {
+      budget = new CallBudget(this.limit, this.windowMs);
+      this.budgets.set(channel, budget);
+    }
+    return budget.take();
+  }
 }

@@ -9,7 +9,8 @@ import { takeUntakenRefusals, type Refusal } from '../../src/slack-emulator/inde
 
 function describeRefusal(r: Refusal): string {
   const detail = r.problems?.length ? `\n      ${r.problems.join('\n      ')}` : '';
-  return `  ${r.method} → ${r.error}${detail}`;
+  const where = typeof r.args.channel === 'string' ? ` (channel ${r.args.channel})` : '';
+  return `  ${r.method}${where} → ${r.error}${detail}`;
 }
 
 function failOnRefusals(): void {
