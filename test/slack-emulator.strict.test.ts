@@ -5,7 +5,7 @@
  */
 import { LogLevel, webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SLACK_RATE_LIMITS, SlackWebApiEmulator } from '../src/slack-emulator/index.js';
+import { SLACK_RATE_LIMITS, SlackWebApiEmulator, takeUntakenRefusals } from '../src/slack-emulator/index.js';
 
 const { WebClient } = webApi;
 
@@ -201,6 +201,24 @@ describe('strict emulated Slack', () => {
       expect((await failure(client.chat.postMessage({ channel: 'C_FLOOD2', text: 'x' }))).error).toBe('slack_webapi_rate_limited_error');
       emulator.takeRefusals();
     });
+  });
+
+  it('keeps every refusal nobody took for the test guard, from every emulator, once', async () => {
+    const other = new SlackWebApiEmulator({ token: 'xoxb-other', rateLimits: false });
+    await other.start();
+    try {
+      const otherClient = new WebClient('xoxb-other', { slackApiUrl: other.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+      await failure(otherClient.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'nope' }] as never }));
+      await failure(client.chat.postMessage({ channel: 'C1', text: x(40_001) }));
+      expect(takeUntakenRefusals().map((r) => r.error).sort()).toEqual(['invalid_blocks', 'msg_too_long']);
+      expect(takeUntakenRefusals()).toEqual([]);
+      // An injected fault is what the test asked for: not a refusal.
+      emulator.failNext('chat.postMessage', { error: 'channel_not_found' });
+      await failure(client.chat.postMessage({ channel: 'C1', text: 'x' }));
+      expect(emulator.takeRefusals()).toEqual([]);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('counts an invalid reply in a slash command ack as a refusal', () => {
