@@ -146,3 +146,13 @@ describe('rendered messages within Slack limits', () => {
     expect(JSON.stringify(message.blocks)).toContain('ps-1 -&gt; ps-42 &lt;a&amp;b&gt;');
   });
 });
+
+describe('clipping mrkdwn', () => {
+  it('cuts one over-long line with an ellipsis and never splits an escaped entity', async () => {
+    const { fitMrkdwn } = await import('../src/core/mrkdwn.js');
+    const cut = fitMrkdwn(escapeMrkdwn('a&'.repeat(2000)), 3000);
+    expect(cut.length).toBeLessThanOrEqual(3000);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(cut).not.toMatch(/&[a-z]*…$/);
+  });
+});

@@ -66,7 +66,9 @@ export function clipLines(lines: string[], maxChars: number, options: ClipOption
     const room = Math.max(0, maxChars - noteFor(lines.length - 1).length - 2);
     const first = ordered[0];
     const cut = tail ? first.slice(-room).replace(/^[^;\s]*;/, '') : first.slice(0, room).replace(/&[a-z]*$/, '');
-    kept.push(`${cut}…`);
+    kept.push(tail ? `…${cut}` : `${cut}…`);
+    // A single line cut short: its "…" says so.
+    if (lines.length === 1) return kept;
   }
   const note = noteFor(lines.length - kept.length);
   return tail ? [note, ...kept.reverse()] : [...kept, note];
@@ -89,8 +91,10 @@ export function codeBlock(text: string, maxChars: number, options: ClipOptions =
 export function fitMrkdwn(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const closing = '\n```';
-  const lines = clipLines(text.split('\n'), maxChars - closing.length);
-  const body = lines.slice(0, -1);
+  const all = text.split('\n');
+  const lines = clipLines(all, maxChars - closing.length);
+  const noted = all.length > 1;
+  const body = noted ? lines.slice(0, -1) : lines;
   const openFence = body.filter((l) => l.startsWith('```') || l.endsWith('```')).length % 2 === 1;
-  return [...body, ...(openFence ? ['```'] : []), lines.at(-1)!].join('\n');
+  return [...body, ...(openFence ? ['```'] : []), ...(noted ? [lines.at(-1)!] : [])].join('\n');
 }
