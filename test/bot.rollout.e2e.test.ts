@@ -122,6 +122,8 @@ describe('refusals say exactly why, and nothing is committed', () => {
     const ack = await h.user.slashCommand({ command: '/rollbot', text: 'dance', channel: 'C_HELP' });
     expect((ack.json as { response_type: string }).response_type).toBe('ephemeral');
     expect(ackText(ack)).toMatch(/I don't know 'dance'[\s\S]*\/rollout <service> <pr>/);
+    // Sent escaped, or Slack would read <service> as a link and show nothing.
+    expect(JSON.stringify(ack.json)).toContain('/rollout &lt;service&gt; &lt;pr&gt;');
     await h.user.message({ text: 'what can you do', channel: 'C_HELP', mention: true, user: 'U_CAROL' });
     const ephemeral = await h.emulator.waitFor(() => h.emulator.ephemerals('C_HELP', 'U_CAROL')[0]);
     expect(messageText(ephemeral)).toMatch(/rollbot commands/);

@@ -147,6 +147,11 @@ describe('browser console', () => {
     profile = await mkdtemp(join(tmpdir(), 'rollbot-chromium-'));
     context = await launchChromium(profile);
     local = await startLocalMode({ home, port: await freePort(), log: () => undefined });
+    // Local mode enforces Slack's rate limits; the bot and the worker each pace their own posts, but
+    // together they can still draw a (waited-out) 429 when these flows follow each other within
+    // seconds in one channel. This suite is about the console, so the limits are off here
+    // (test/bot.rate-limits.test.ts covers them).
+    local.emulator.setRateLimits(false);
   }, 120_000);
 
   afterAll(async () => {

@@ -28,6 +28,8 @@ describe('emulated Slack Web API', () => {
     nowMs: () => clock,
   });
   let client: InstanceType<typeof WebClient>;
+  /** The refusals this test provoked on purpose, taken so the emulator guard does not fail the test. */
+  const refused = () => emulator.takeRefusals().map((r) => `${r.method} ${r.error}`);
 
   beforeAll(async () => {
     await emulator.start();
@@ -63,6 +65,7 @@ describe('emulated Slack Web API', () => {
     expect(await slackError(wrong.auth.test())).toBe('invalid_auth');
     const anonymous = await fetch(`${emulator.apiUrl}auth.test`, { method: 'POST' });
     expect(await anonymous.json()).toEqual({ ok: false, error: 'not_authed' });
+    expect(refused()).toEqual(['auth.test invalid_auth', 'auth.test not_authed']);
   });
 
   it('answers unknown methods with unknown_method over HTTP 200, and records the call', async () => {
@@ -76,6 +79,7 @@ describe('emulated Slack Web API', () => {
     expect(emulator.calls).toMatchObject([
       { method: 'pins.add', args: { channel: 'C1', timestamp: '1.2' }, ok: false, error: 'unknown_method' },
     ]);
+    expect(refused()).toEqual(['pins.add unknown_method']);
   });
 
   it('accepts JSON bodies as well as form-encoded ones', async () => {
@@ -100,6 +104,7 @@ describe('emulated Slack Web API', () => {
         'message_not_found',
       );
       expect(await slackError(client.chat.delete({ channel: 'C1', ts: '1.000001' }))).toBe('message_not_found');
+      expect(refused()).toEqual(['chat.postMessage no_text', 'chat.update message_not_found', 'chat.delete message_not_found']);
     });
 
     it('returns the message from chat.update and keeps every version', async () => {
@@ -154,6 +159,7 @@ describe('emulated Slack Web API', () => {
       emulator.setUsergroup('S_SRE', ['U_ALICE', 'U_BOB']);
       expect((await client.usergroups.users.list({ usergroup: 'S_SRE' })).users).toEqual(['U_ALICE', 'U_BOB']);
       expect(await slackError(client.usergroups.users.list({ usergroup: 'S_NOPE' }))).toBe('no_such_subteam');
+      expect(refused()).toEqual(['usergroups.users.list no_such_subteam']);
     });
 
     it('describes channels and DMs', async () => {
@@ -187,6 +193,7 @@ describe('emulated Slack Web API', () => {
       clock += 3001;
       expect(await slackError(client.views.open({ trigger_id: late, view }))).toBe('expired_trigger_id');
       expect(emulator.views()).toMatchObject([{ user: 'U_ALICE', view: { callback_id: 'cb' } }]);
+      expect(refused()).toEqual(['views.open invalid_trigger_id', 'views.open trigger_exchanged', 'views.open expired_trigger_id']);
     });
 
     it('updates an open view and keeps its history', async () => {
@@ -200,6 +207,7 @@ describe('emulated Slack Web API', () => {
     it('answers 404 for a URL it never minted', async () => {
       const response = await fetch(`${emulator.baseUrl}/response/nope`, { method: 'POST', body: '{"text":"x"}' });
       expect(response.status).toBe(404);
+      expect(refused()).toEqual(['response_url no_service']);
     });
 
     it('deletes the source message on delete_original', async () => {

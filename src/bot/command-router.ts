@@ -2,6 +2,7 @@ import type { Command } from '../core/commands/command.js';
 import { parseCommand } from '../core/commands/parse.js';
 import { usageText } from '../core/commands/usage.js';
 import { isRollbotError, userMessageOf } from '../core/errors.js';
+import { errorMrkdwn, escapeMrkdwn } from '../core/mrkdwn.js';
 import { handleAction, type ActionReply } from './handlers/action-handler.js';
 import { handleFlux } from './handlers/flux-handler.js';
 import { handleLock } from './handlers/lock-handler.js';
@@ -40,14 +41,15 @@ export class CommandRouter {
       return await work();
     } catch (error) {
       if (!isRollbotError(error)) throw error;
-      return ephemeral(`❌ ${userMessageOf(error)}`);
+      return ephemeral(`❌ ${errorMrkdwn(error, userMessageOf(error))}`);
     }
   }
 
   private dispatch(command: Command, ctx: RequestContext): Promise<Reply> {
     switch (command.kind) {
       case 'help':
-        return Promise.resolve(ephemeral([command.reason, usageText(command.topic)].filter(Boolean).join('\n')));
+        // Usage lines hold `<service>` and the reason may quote the user: both escaped.
+        return Promise.resolve(ephemeral(escapeMrkdwn([command.reason, usageText(command.topic)].filter(Boolean).join('\n'))));
       case 'rwenv':
         return handleRwenv(this.deps, command, ctx);
       case 'rollout':

@@ -1,5 +1,7 @@
 import type { WebClient } from '@slack/web-api';
+import { escapeMrkdwn } from '../core/mrkdwn.js';
 import type { Notifier, RedeployNotification } from '../core/pipeline/index.js';
+import { MAX_MESSAGE_TEXT, truncate } from './render/block-kit.js';
 
 /** Seed 004's NOTIFY: the completion message to a channel, and optionally a webhook (JSON POST). */
 export class SlackRedeployNotifier implements Notifier {
@@ -11,10 +13,10 @@ export class SlackRedeployNotifier implements Notifier {
 
   async notify(notification: RedeployNotification): Promise<void> {
     const phases = Object.entries(notification.phases)
-      .map(([name, status]) => `${status === 'completed' ? '✅' : status === 'failed' ? '❌' : status.startsWith('skipped') ? '⏭️' : '⚪'} ${name}: ${status}`)
+      .map(([name, status]) => `${status === 'completed' ? '✅' : status === 'failed' ? '❌' : status.startsWith('skipped') ? '⏭️' : '⚪'} ${escapeMrkdwn(name)}: ${status}`)
       .join('\n');
-    const text = `*[redeploy] ${notification.runId} complete*\n${notification.text}\n${phases}`;
-    if (this.channel) await this.client.chat.postMessage({ channel: this.channel, text, unfurl_links: false });
+    const text = `*[redeploy] ${escapeMrkdwn(notification.runId)} complete*\n${escapeMrkdwn(notification.text)}\n${phases}`;
+    if (this.channel) await this.client.chat.postMessage({ channel: this.channel, text: truncate(text, MAX_MESSAGE_TEXT), unfurl_links: false });
     if (this.webhookUrl) {
       const response = await fetch(this.webhookUrl, {
         method: 'POST',

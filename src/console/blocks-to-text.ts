@@ -28,11 +28,15 @@ export function blocksToText(message: { text?: string; blocks?: unknown[] }): st
   return readable(lines.join('\n'));
 }
 
-/** Slack's markup a terminal cannot show: dates become their fallback, mentions their id. */
+/**
+ * Slack's markup a terminal cannot show: dates become their fallback, mentions their id, and the
+ * escaped `&amp;` `&lt;` `&gt;` their characters again (last, so `&lt;x&gt;` never reads as markup).
+ */
 function readable(text: string): string {
   return text
     .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
     .replace(/<@([A-Z0-9_]+)(?:\|[^>]*)?>/g, '@$1')
     .replace(/<#([A-Z0-9_]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `#${name ?? id}`)
-    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)');
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/&(amp|lt|gt);/g, (_m, entity: string) => (entity === 'amp' ? '&' : entity === 'lt' ? '<' : '>'));
 }

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { CatalogStore } from '../core/catalog/catalog-store.js';
 import { regenerateCatalog, regenerateSummary, saveRegeneratedCatalog, type RegeneratedCatalog } from '../core/catalog/catalog-regenerate.js';
 import type { LoadedConfig } from '../core/config/load.js';
+import { escapeMrkdwn } from '../core/mrkdwn.js';
 import type { EnvironmentConfig } from '../core/config/schema.js';
 import { environmentOf } from '../core/config/load.js';
 import { InvalidInput } from '../core/errors.js';
@@ -28,19 +29,20 @@ export function catalogProcessor(deps: { config: LoadedConfig; engine: RolloutEn
         if (!preview?.catalog) throw new InvalidInput('That catalog preview has expired. Run `/services regenerate` again, then press Save.');
         const steps = new StepTracker(`Save the services catalog of ${env.name}`, [['save', 'Save catalog']], reporter);
         const places = await steps.run('save', () => saveRegeneratedCatalog(env, preview.catalog, workspaceFor), (p) => p.join(', '));
-        await reporter.succeed(`Saved ${Object.keys(preview.catalog.services).length} services to ${places.map((p) => `\`${p}\``).join(' and ')}.`);
+        await reporter.succeed(escapeMrkdwn(`Saved ${Object.keys(preview.catalog.services).length} services to ${places.map((p) => `\`${p}\``).join(' and ')}.`));
         return { places };
       }
       const result = await regenerateCatalog(env, deps.engine.workspace(env), deps.catalogs.get(env), reporter);
-      let summary = regenerateSummary(result);
+      // The summary is a plain text of names and paths: escaped as a whole, as are the notes below.
+      let summary = escapeMrkdwn(regenerateSummary(result));
       if (data.save) {
         const places = await saveRegeneratedCatalog(env, result.catalog, workspaceFor);
-        summary += `\n💾 Saved to ${places.map((p) => `\`${p}\``).join(' and ')}.`;
+        summary += escapeMrkdwn(`\n💾 Saved to ${places.map((p) => `\`${p}\``).join(' and ')}.`);
         await reporter.succeed(summary);
       } else if (env.readOnly) {
-        await reporter.succeed(`${summary}\n_${env.name} is read-only: this preview cannot be saved._`);
+        await reporter.succeed(`${summary}\n_${escapeMrkdwn(env.name)} is read-only: this preview cannot be saved._`);
       } else if (!env.catalog && !env.catalogRepo) {
-        await reporter.succeed(`${summary}\n_Add \`catalog: <path>\` or \`catalogRepo\` to ${env.name} in the config to be able to save it._`);
+        await reporter.succeed(`${summary}\n_${escapeMrkdwn(`Add \`catalog: <path>\` or \`catalogRepo\` to ${env.name} in the config to be able to save it.`)}_`);
       } else {
         await reporter.succeed(summary, {
           buttons: [{ actionId: SAVE_CATALOG_ACTION, text: 'Save catalog', value: JSON.stringify({ env: env.name, job: attempt.jobId }), style: 'primary' }],

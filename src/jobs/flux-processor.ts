@@ -2,6 +2,7 @@ import type { CatalogStore } from '../core/catalog/catalog-store.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { environmentOf } from '../core/config/load.js';
 import { runFlux } from '../core/flux/flux-cli.js';
+import { codeBlock } from '../core/mrkdwn.js';
 import { StepTracker } from '../core/progress.js';
 import type { FluxJobData } from './job-data.js';
 import type { JobProcessor } from './job-processor.js';
@@ -19,8 +20,8 @@ export function fluxProcessor(deps: { config: LoadedConfig; catalogs: CatalogSto
       const result = await steps.run('run', () =>
         runFlux(deps.config.fluxCli, data.command, env, (name) => deps.catalogs.entry(env, name)?.namespace),
       );
-      const output = result.output.length > MAX_OUTPUT ? `${result.output.slice(0, MAX_OUTPUT)}\n… (truncated)` : result.output;
-      await reporter.succeed(output ? '```\n' + output + '\n```' : '_flux printed nothing._');
+      // One section holds 3,000 characters (https://api.slack.com/reference/block-kit/blocks#section).
+      await reporter.succeed(result.output.trim() ? codeBlock(result.output, MAX_OUTPUT) : '_flux printed nothing._');
       return { argv: result.argv };
     } catch (error) {
       return reportFailure(error, attempt, reporter);

@@ -9,7 +9,11 @@ export interface ResultButton {
   style?: 'primary' | 'danger';
 }
 
-/** How a job shows itself to people: progress while it runs, then one final outcome. */
+/**
+ * How a job shows itself to people: progress while it runs, then one final outcome. Summaries,
+ * failures and replies are mrkdwn: data in them is escaped by whoever builds them
+ * (escapeMrkdwn / codeBlock, src/core/mrkdwn.ts); progress snapshots are plain text, escaped by the renderer.
+ */
 export interface JobReporter extends Reporter {
   succeed(summary: string, options?: { buttons?: ResultButton[] }): Promise<void>;
   fail(message: string, options?: { willRetry?: boolean; buttons?: ResultButton[] }): Promise<void>;

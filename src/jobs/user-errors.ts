@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { isRollbotError, userMessageOf } from '../core/errors.js';
+import { errorMrkdwn } from '../core/mrkdwn.js';
 import type { AttemptInfo } from './job-processor.js';
 import type { JobReporter } from './job-reporter.js';
 
@@ -9,9 +10,9 @@ import type { JobReporter } from './job-reporter.js';
  */
 export async function reportFailure(error: unknown, attempt: AttemptInfo, reporter: JobReporter): Promise<never> {
   if (isRollbotError(error) && !error.transient) {
-    await reporter.fail(error.userMessage);
+    await reporter.fail(errorMrkdwn(error, error.userMessage));
     throw new UnrecoverableError(error.userMessage);
   }
-  await reporter.fail(userMessageOf(error), { willRetry: attempt.attempt < attempt.attempts });
+  await reporter.fail(errorMrkdwn(error, userMessageOf(error)), { willRetry: attempt.attempt < attempt.attempts });
   throw error;
 }

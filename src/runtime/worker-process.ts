@@ -37,6 +37,12 @@ export interface WorkerProcessOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   minUpdateIntervalMs?: number;
+  /**
+   * Keep within Slack's rate limits by pacing (default true): chat.update 45 a minute for all progress
+   * messages (Tier 3 is ~50), posts about one a second per channel. false only against an emulator
+   * that enforces no limits.
+   */
+  slackPacing?: boolean;
   logger?: Logger;
   /** Variables holding secrets the config names (registry password, GitHub and Jira tokens). */
   variables?: Record<string, string | undefined>;
@@ -90,6 +96,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
     },
     reporting: new SlackJobReporting(client, {
       minUpdateIntervalMs: options.minUpdateIntervalMs,
+      ...(options.slackPacing === false ? { updatesPerMinute: Number.MAX_SAFE_INTEGER, pacePosts: false } : {}),
       onError: (error) => options.logger?.warn({ err: String(error) }, 'could not update Slack'),
     }),
     concurrency: options.concurrency,

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultInjector } from './fault-injection.js';
 import type { MethodContext } from './method-context.js';
 import type { RateCounter } from './rate-counter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { BodyParseError, parseApiArgs } from './request-body.js';
 import type { ApiArgs, ApiResult, RecordedCall } from './types.js';
 import { webApiMethods } from './web-api-methods.js';
@@ -10,6 +11,8 @@ export interface ApiDispatchDeps {
   ctx: MethodContext;
   faults: FaultInjector;
   rates: RateCounter;
+  /** Absent: no limits enforced (Slack's are the default; see SlackWebApiEmulatorOptions.rateLimits). */
+  limiter: RateLimiter | undefined;
   expectedToken: string;
 }
 
@@ -19,6 +22,8 @@ export interface ApiAnswer {
   headers: Record<string, string>;
   result: ApiResult;
   call: RecordedCall;
+  /** The answer came from failNext(): the test asked for it, so it is not a refusal. */
+  injected: boolean;
 }
 
 function bearerToken(headers: IncomingHttpHeaders, args: ApiArgs): string | undefined {
@@ -47,11 +52,21 @@ export function dispatchApiCall(
     result: ApiResult,
     status = 200,
     extraHeaders: Record<string, string> = {},
+    injected = false,
   ): ApiAnswer => ({
     status,
     headers: extraHeaders,
     result,
-    call: { method, args, at, ok: result.ok, error: result.error },
+    call: {
+      method,
+      args,
+      at,
+      ok: result.ok,
+      error: result.error,
+      ...(Array.isArray(result.errors) ? { problems: result.errors as string[] } : {}),
+      ...(extraHeaders['retry-after'] ? { retryAfterSec: Number(extraHeaders['retry-after']) } : {}),
+    },
+    injected,
   });
 
   let args: ApiArgs;
@@ -70,7 +85,12 @@ export function dispatchApiCall(
   if (!token) return answer(recorded, { ok: false, error: 'not_authed' });
   if (token !== deps.expectedToken) return answer(recorded, { ok: false, error: 'invalid_auth' });
   const fault = deps.faults.take(method);
-  if (fault) return answer(recorded, fault.body, fault.status, fault.headers);
+  if (fault) return answer(recorded, fault.body, fault.status, fault.headers, true);
+  const rate = deps.limiter?.attempt(method, typeof recorded.channel === 'string' ? recorded.channel : undefined);
+  if (rate && !rate.allowed) {
+    // https://api.slack.com/docs/rate-limits: HTTP 429, {"ok":false,"error":"ratelimited"}, Retry-After in seconds.
+    return answer(recorded, { ok: false, error: 'ratelimited' }, 429, { 'retry-after': String(rate.retryAfterSec) });
+  }
   try {
     return answer(recorded, handler(recorded, deps.ctx));
   } catch (error) {

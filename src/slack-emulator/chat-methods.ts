@@ -1,23 +1,27 @@
 import { arrayArg, fail, stringArg, type MethodHandler } from './method-context.js';
 import { messageJson } from './message-json.js';
+import { messageContentRefusal, missingArgument } from './message-validation.js';
 import type { ApiArgs, ApiResult } from './types.js';
 
-/** Decoded text/blocks/attachments of a post or edit, or the Slack error for them. */
+/** Decoded text/blocks/attachments of a post or edit, or Slack's refusal of them. */
 function content(args: ApiArgs):
   | { text: string | undefined; blocks: unknown[] | undefined; attachments: unknown[] | undefined }
-  | { error: string } {
+  | { refused: ApiResult } {
   const blocks = arrayArg(args, 'blocks');
-  if (blocks === 'invalid') return { error: 'invalid_blocks' };
+  if (blocks === 'invalid') return { refused: fail('invalid_blocks') };
   const attachments = arrayArg(args, 'attachments');
-  if (attachments === 'invalid') return { error: 'invalid_attachments' };
-  return { text: typeof args.text === 'string' ? args.text : undefined, blocks, attachments };
+  if (attachments === 'invalid') return { refused: fail('invalid_attachments') };
+  const text = typeof args.text === 'string' ? args.text : undefined;
+  const refused = messageContentRefusal(text, blocks);
+  if (refused) return { refused };
+  return { text, blocks, attachments };
 }
 
 const postMessage: MethodHandler = (args, ctx) => {
   const channel = stringArg(args, 'channel');
-  if (!channel) return fail('channel_not_found');
+  if (!channel) return missingArgument('channel');
   const body = content(args);
-  if ('error' in body) return fail(body.error);
+  if ('refused' in body) return body.refused;
   if (!body.text && !body.blocks?.length && !body.attachments?.length) return fail('no_text');
   const message = ctx.store.addMessage({
     ts: ctx.clock.next(),
@@ -34,14 +38,16 @@ const postMessage: MethodHandler = (args, ctx) => {
 const update: MethodHandler = (args, ctx) => {
   const channel = stringArg(args, 'channel');
   const ts = stringArg(args, 'ts');
-  if (!channel) return fail('channel_not_found');
-  if (!ts) return fail('message_not_found');
+  if (!channel || !ts) return missingArgument(...(!channel ? ['channel'] : []), ...(!ts ? ['ts'] : []));
+  // "Ephemeral messages can't be updated in this way" (https://api.slack.com/messaging/modifying): to
+  // chat.update an ephemeral's message_ts is a message it cannot find; only its response_url can change it.
+  if (ctx.store.isEphemeral(channel, ts)) return fail('message_not_found');
   const message = ctx.store.liveMessage(channel, ts);
   if (!message) return fail('message_not_found');
   // A bot may only edit its own messages.
   if (message.user !== ctx.identity.botUserId) return fail('cant_update_message');
   const body = content(args);
-  if ('error' in body) return fail(body.error);
+  if ('refused' in body) return body.refused;
   ctx.store.updateMessage(message, body);
   return {
     ok: true,
@@ -55,10 +61,9 @@ const update: MethodHandler = (args, ctx) => {
 const postEphemeral: MethodHandler = (args, ctx) => {
   const channel = stringArg(args, 'channel');
   const user = stringArg(args, 'user');
-  if (!channel) return fail('channel_not_found');
-  if (!user) return fail('user_not_in_channel');
+  if (!channel || !user) return missingArgument(...(!channel ? ['channel'] : []), ...(!user ? ['user'] : []));
   const body = content(args);
-  if ('error' in body) return fail(body.error);
+  if ('refused' in body) return body.refused;
   if (!body.text && !body.blocks?.length && !body.attachments?.length) return fail('no_text');
   const ts = ctx.clock.next();
   ctx.store.addEphemeral({
@@ -76,8 +81,8 @@ const postEphemeral: MethodHandler = (args, ctx) => {
 const deleteMessage: MethodHandler = (args, ctx) => {
   const channel = stringArg(args, 'channel');
   const ts = stringArg(args, 'ts');
-  if (!channel) return fail('channel_not_found');
-  const message = ts ? ctx.store.liveMessage(channel, ts) : undefined;
+  if (!channel || !ts) return missingArgument(...(!channel ? ['channel'] : []), ...(!ts ? ['ts'] : []));
+  const message = ctx.store.liveMessage(channel, ts);
   if (!message) return fail('message_not_found');
   if (message.user !== ctx.identity.botUserId) return fail('cant_delete_message');
   ctx.store.deleteMessage(message);

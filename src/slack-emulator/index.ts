@@ -7,8 +7,13 @@ export { signSlackRequest, type SlackSignatureHeaders } from './request-signing.
 export {
   DEFAULT_IDENTITY,
   SlackWebApiEmulator,
+  takeUntakenRefusals,
+  type Refusal,
   type SlackWebApiEmulatorOptions,
 } from './web-api-server.js';
+export { SLACK_RATE_LIMITS, type RateLimitRule, type RateLimitTable } from './rate-limiter.js';
+export { validateBlocks, validateModal } from './block-validation.js';
+export { messageContentRefusal } from './message-validation.js';
 export {
   SlackUserClient,
   type BlockActionOptions,

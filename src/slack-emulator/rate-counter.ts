@@ -10,9 +10,8 @@ export interface CallRate {
 const WINDOW_MS = 60_000;
 
 /**
- * Counts calls per (method, channel). Slack rate-limits chat.update at roughly
- * 50 per minute per channel; we do not reject, we only let tests assert that
- * progress reporting stays under that tier.
+ * Counts calls per (method, channel), so tests can assert how often the bot
+ * called. Enforcing Slack's limits (429 + Retry-After) is RateLimiter's job.
  */
 export class RateCounter {
   private readonly calls = new Map<string, number[]>();

@@ -106,6 +106,11 @@ export class RecordStore {
     this.emit({ kind: 'message_deleted', message: structuredClone(message) });
   }
 
+  /** True when ts names an ephemeral message in the channel (they live apart from channel history). */
+  isEphemeral(channel: string, ts: string): boolean {
+    return this.ephemeralList.some((e) => e.channel === channel && e.ts === ts);
+  }
+
   addEphemeral(ephemeral: RecordedEphemeral): void {
     this.ephemeralList.push(ephemeral);
     this.emit({ kind: 'ephemeral', ephemeral: structuredClone(ephemeral) });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { arrayArg, boolArg, stringArg, type MethodContext } from './method-context.js';
+import { messageContentRefusal } from './message-validation.js';
 import type { ApiArgs, RecordedCall, RecordedResponse } from './types.js';
 
 /** What a response_url is bound to: the interaction that minted it. */
@@ -38,6 +39,8 @@ export interface ResponsePostResult {
   /** Slack answers response_url posts with a short plain-text body ("ok" or an error code). */
   text: string;
   response?: RecordedResponse;
+  /** Slack's detail sentences for a refused body (invalid_blocks). */
+  problems?: string[];
 }
 
 /**
@@ -57,6 +60,9 @@ export function applyResponsePost(
   const text = typeof body.text === 'string' ? body.text : undefined;
   const deleteOriginal = boolArg(body, 'delete_original');
   if (!deleteOriginal && !text && !blocks?.length) return { status: 400, text: 'no_text' };
+  // The same content rules as chat.postMessage; a hook answers 400 with the error code.
+  const refused = messageContentRefusal(text, blocks);
+  if (refused) return { status: 400, text: refused.error ?? 'invalid_blocks', problems: refused.errors as string[] | undefined };
   const response: RecordedResponse = {
     id,
     channel: target.channel,
@@ -122,6 +128,7 @@ export function handleResponsePost(
     at,
     ok,
     error: ok ? undefined : result.text,
+    ...(result.problems ? { problems: result.problems } : {}),
   };
   return { ...result, call };
 }

@@ -151,6 +151,8 @@ export class SlackUserClient {
       triggerId,
     });
     const result = await this.send({ rawBody, contentType: FORM }, options);
+    // What the app acked with is shown to the user; Slack refuses an invalid reply.
+    if (result.status === 200 && result.json !== undefined) this.emulator.inspectAck(result.json);
     return { ...result, triggerId, responseUrl };
   }
 

@@ -19,6 +19,9 @@ export class SocketModeEmulator {
   private readonly waiting = new Map<string, { resolve: (ack: EnvelopeAck) => void; sentAt: number }>();
   private readonly connectedWaiters: Array<() => void> = [];
 
+  /** Sees every ack payload (the Web API emulator checks replies with it, see attachSocketMode). */
+  onAck: ((payload: unknown) => void) | undefined;
+
   constructor(readonly appToken: string) {}
 
   async start(): Promise<void> {
@@ -65,6 +68,7 @@ export class SocketModeEmulator {
     const waiter = message.envelope_id ? this.waiting.get(message.envelope_id) : undefined;
     if (!waiter || !message.envelope_id) return;
     this.waiting.delete(message.envelope_id);
+    if (message.payload !== undefined) this.onAck?.(message.payload);
     waiter.resolve({ envelopeId: message.envelope_id, payload: message.payload, ackMs: Date.now() - waiter.sentAt });
   }
 

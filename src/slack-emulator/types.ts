@@ -93,6 +93,10 @@ export interface RecordedCall {
   at: number;
   ok: boolean;
   error: string | undefined;
+  /** Slack's detail sentences for a refusal (invalid_blocks, invalid_arguments), "… [json-pointer:/blocks/0]". */
+  problems?: string[];
+  /** The Retry-After a 429 answered with. */
+  retryAfterSec?: number;
 }
 
 /** Stream of everything recorded, in order; onRecord() listeners receive these. */

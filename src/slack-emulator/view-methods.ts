@@ -1,4 +1,5 @@
 import { fail, stringArg, type MethodContext, type MethodHandler } from './method-context.js';
+import { viewRefusal } from './message-validation.js';
 import type { ApiArgs, ApiResult, RecordedView } from './types.js';
 
 /** The view as Slack echoes it back: the app's definition plus Slack-owned fields. */
@@ -29,6 +30,8 @@ function openWith(method: 'views.open' | 'views.push'): MethodHandler {
   return (args, ctx): ApiResult => {
     const definition = definitionArg(args);
     if (!definition) return fail('invalid_arguments');
+    const refused = viewRefusal(definition);
+    if (refused) return refused;
     const trigger = ctx.triggers.exchange(args.trigger_id);
     if ('error' in trigger) return fail(trigger.error);
     const view: RecordedView = {
@@ -48,6 +51,8 @@ function openWith(method: 'views.open' | 'views.push'): MethodHandler {
 const update: MethodHandler = (args, ctx) => {
   const definition = definitionArg(args);
   if (!definition) return fail('invalid_arguments');
+  const refused = viewRefusal(definition);
+  if (refused) return refused;
   const viewId = stringArg(args, 'view_id');
   const externalId = stringArg(args, 'external_id');
   const view = viewId

@@ -5,6 +5,8 @@ import { Directory } from './directory.js';
 import { FaultInjector, type InjectedFault } from './fault-injection.js';
 import type { BotIdentity, MethodContext } from './method-context.js';
 import { RateCounter, type CallRate } from './rate-counter.js';
+import { RateLimiter, SLACK_RATE_LIMITS, type RateLimitTable } from './rate-limiter.js';
+import { messageContentRefusal } from './message-validation.js';
 import { summarizeRecords } from './record-summary.js';
 import { RecordStore } from './record-store.js';
 import { readBody } from './request-body.js';
@@ -31,10 +33,36 @@ export interface SlackWebApiEmulatorOptions {
   users?: Record<string, string>;
   /** How long a trigger_id may be used for views.open. Slack: 3000 ms. */
   triggerTtlMs?: number;
-  /** Clock for timestamps and rate accounting (epoch ms). */
+  /**
+   * Clock for timestamps, rate limits and trigger expiry (epoch ms). Inject one to test a 429 or an
+   * expired trigger without sleeping.
+   */
   nowMs?: () => number;
+  /**
+   * Rate limits to enforce (HTTP 429 + Retry-After). Default: Slack's own (SLACK_RATE_LIMITS); false
+   * turns them off, for suites whose subject is not rate limiting.
+   */
+  rateLimits?: RateLimitTable | false;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
+}
+
+/** An answer Slack would have given as an error (not one a test injected with failNext). */
+export interface Refusal {
+  /** Web API method, 'response_url', or 'ack' (a slash command's or interaction's reply body). */
+  method: string;
+  error: string;
+  problems?: string[];
+  args: Record<string, unknown>;
+  at: number;
+}
+
+/** Every emulator made in this process, so a test run can fail on refusals nobody took (test/support/emulator-guard.ts). */
+const created = new Set<SlackWebApiEmulator>();
+
+/** Refusals no test took, from every emulator; clears them. */
+export function takeUntakenRefusals(): Refusal[] {
+  return [...created].flatMap((e) => e.takeRefusals());
 }
 
 /** How long stop() lets in-flight requests finish before cutting connections. */
@@ -71,6 +99,8 @@ export class SlackWebApiEmulator {
   private readonly directory = new Directory();
   private readonly faults = new FaultInjector();
   private readonly rates: RateCounter;
+  private limiter: RateLimiter | undefined;
+  private refusalList: Refusal[] = [];
   private readonly responseUrls = new ResponseUrlRegistry();
   private readonly triggers: TriggerRegistry;
   private readonly ctx: MethodContext;
@@ -83,6 +113,7 @@ export class SlackWebApiEmulator {
   /** Answers `apps.connections.open` with this Socket Mode server's URL. */
   attachSocketMode(socketMode: SocketModeEmulator): void {
     this.socketMode = socketMode;
+    socketMode.onAck = (payload) => this.inspectAck(payload);
   }
 
   constructor(options: SlackWebApiEmulatorOptions = {}) {
@@ -91,6 +122,7 @@ export class SlackWebApiEmulator {
     this.nowMs = options.nowMs ?? Date.now;
     this.store = new RecordStore(this.nowMs);
     this.rates = new RateCounter(this.nowMs);
+    this.limiter = options.rateLimits === false ? undefined : new RateLimiter(options.rateLimits ?? SLACK_RATE_LIMITS, this.nowMs);
     this.triggers = new TriggerRegistry(options.triggerTtlMs ?? 3000, this.nowMs);
     this.directory.setUser(this.identity.botUserId, this.identity.botName, this.identity.botName, true);
     for (const [id, name] of Object.entries(options.users ?? {})) this.directory.setUser(id, name);
@@ -107,8 +139,10 @@ export class SlackWebApiEmulator {
       ctx: this.ctx,
       faults: this.faults,
       rates: this.rates,
+      limiter: this.limiter,
       expectedToken: options.token ?? 'xoxb-test',
     };
+    created.add(this);
   }
 
   // ---- lifecycle ----
@@ -184,10 +218,55 @@ export class SlackWebApiEmulator {
     this.faults.failNext(method, fault);
   }
 
+  /** Replaces the enforced rate limits (false: none), e.g. Slack's own for one test in a relaxed suite. */
+  setRateLimits(limits: RateLimitTable | false): void {
+    this.limiter = limits === false ? undefined : new RateLimiter(limits, this.nowMs);
+    this.dispatchDeps.limiter = this.limiter;
+  }
+
+  /**
+   * Error answers Slack would have given since the last take (invalid_blocks, msg_too_long,
+   * ratelimited, a bad ack body…), and forgets them. A test that provokes one on purpose takes it and
+   * asserts on it; any left over fail the test (see test/support/emulator-guard.ts).
+   */
+  takeRefusals(): Refusal[] {
+    const taken = this.refusalList;
+    this.refusalList = [];
+    return taken;
+  }
+
+  /**
+   * Checks a reply the app gave in an ack or response (a slash command's `text`/`blocks`): Slack
+   * shows the user an error instead of an invalid reply, so it is a refusal too.
+   */
+  inspectAck(body: unknown): void {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+    const { text, blocks } = body as { text?: unknown; blocks?: unknown };
+    if (text === undefined && blocks === undefined) return;
+    const refused = Array.isArray(blocks) || blocks === undefined
+      ? messageContentRefusal(typeof text === 'string' ? text : undefined, blocks as unknown[] | undefined)
+      : { ok: false, error: 'invalid_blocks' };
+    if (refused) {
+      this.refusalList.push({
+        method: 'ack',
+        error: refused.error ?? 'invalid_blocks',
+        problems: refused.errors as string[] | undefined,
+        args: body as Record<string, unknown>,
+        at: this.nowMs(),
+      });
+    }
+  }
+
+  private noteRefusal(call: RecordedCall): void {
+    if (call.ok) return;
+    this.refusalList.push({ method: call.method, error: call.error ?? 'unknown', problems: call.problems, args: call.args, at: call.at });
+  }
+
   /** Forgets everything recorded and minted; configuration (users, groups) stays. */
   reset(): void {
     this.store.clear();
     this.rates.clear();
+    this.limiter?.clear();
     this.faults.clear();
     this.responseUrls.clear();
     this.triggers.clear();
@@ -293,6 +372,7 @@ export class SlackWebApiEmulator {
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
       const answer = dispatchApiCall(method, req.headers, raw, url.searchParams, this.dispatchDeps);
       this.store.addCall(answer.call);
+      if (!answer.injected) this.noteRefusal(answer.call);
       sendJson(res, answer.status, answer.result, answer.headers);
       return;
     }
@@ -300,6 +380,7 @@ export class SlackWebApiEmulator {
     if (responseId && req.method === 'POST') {
       const answer = handleResponsePost(responseId, raw, this.responseUrls, this.ctx);
       this.store.addCall(answer.call);
+      this.noteRefusal(answer.call);
       res.writeHead(answer.status, { 'content-type': 'text/plain' });
       res.end(answer.text);
       return;

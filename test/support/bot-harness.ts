@@ -84,7 +84,9 @@ export class BotHarness {
     h.root = await tempDir('rollbot-e2e-');
     h.redisTarget = options.redisTarget;
     if (!h.redisTarget) h.redis = await new RedisProcess().start();
-    h.emulator = new SlackWebApiEmulator({ token: BOT_TOKEN });
+    // Slack's rate limits are off here: these suites are about flows, and a 429 would only make the
+    // WebClient wait. test/slack-emulator.strict.test.ts and test/bot.rate-limits.test.ts test them.
+    h.emulator = new SlackWebApiEmulator({ token: BOT_TOKEN, rateLimits: false });
     await h.emulator.start();
     if (options.socketMode) {
       h.socket = new SocketModeEmulator('xapp-test');
@@ -153,6 +155,8 @@ export class BotHarness {
       slackApiUrl: this.emulator.apiUrl,
       concurrency: 4,
       minUpdateIntervalMs: 200,
+      // The emulator's limits are off here (see start()), so the worker's own pacing is too.
+      slackPacing: false,
       variables: { ...this.release?.variables, ...this.workerVariables },
     });
   }
@@ -193,7 +197,10 @@ export class BotHarness {
   }
 }
 
-/** Everything a person would read in a message: fallback text plus every text in its blocks. */
+/**
+ * Everything a person would read in a message: fallback text plus every text in its blocks, with
+ * Slack's `&lt;` `&gt;` `&amp;` shown as the characters they stand for (as Slack shows them).
+ */
 export function messageText(m: { text?: string; blocks?: unknown[] }): string {
   const parts: string[] = [m.text ?? ''];
   const visit = (node: unknown): void => {
@@ -206,5 +213,5 @@ export function messageText(m: { text?: string; blocks?: unknown[] }): string {
     }
   };
   visit(m.blocks);
-  return parts.join('\n');
+  return parts.join('\n').replace(/&(amp|lt|gt);/g, (_m, e: string) => (e === 'amp' ? '&' : e === 'lt' ? '<' : '>'));
 }

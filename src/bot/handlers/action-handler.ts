@@ -5,7 +5,8 @@ import { RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION } from '../../jobs/release
 import { handleApprove } from './release-handler.js';
 import { SITE_PICK_ACTION, SITE_PICK_PATTERN } from '../../jobs/site-choice.js';
 import { handleSitePick } from './site-pick-handler.js';
-import { servicesTable, SERVICES_PAGE_ACTION } from '../render/services-message.js';
+import { servicesTable, SERVICES_PAGE_ACTIONS } from '../render/services-message.js';
+import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 /** What a button click does to the message it was on. */
@@ -24,18 +25,18 @@ function parseValue(value: string | undefined): Record<string, unknown> {
   throw new InvalidInput('That button is out of date. Run the command again.');
 }
 
-export const HANDLED_ACTIONS = [SERVICES_PAGE_ACTION, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION, SITE_PICK_PATTERN] as const;
+export const HANDLED_ACTIONS = [...SERVICES_PAGE_ACTIONS, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION, SITE_PICK_PATTERN] as const;
 
 export async function handleAction(deps: RouterDeps, actionId: string, value: string | undefined, ctx: RequestContext): Promise<ActionReply> {
   const payload = parseValue(value);
   if (actionId.startsWith(`${SITE_PICK_ACTION}_`)) return handleSitePick(deps, payload, ctx);
+  if ((SERVICES_PAGE_ACTIONS as readonly string[]).includes(actionId)) {
+    const env = environmentOf(deps.config, String(payload.env));
+    const catalog = deps.catalogs.get(env);
+    if (!catalog) throw new InvalidInput(`Environment '${env.name}' has no services catalog any more.`);
+    return { visibility: 'ephemeral', message: servicesTable(env.name, catalog, Number(payload.page) || 1), replaceOriginal: true };
+  }
   switch (actionId) {
-    case SERVICES_PAGE_ACTION: {
-      const env = environmentOf(deps.config, String(payload.env));
-      const catalog = deps.catalogs.get(env);
-      if (!catalog) throw new InvalidInput(`Environment '${env.name}' has no services catalog any more.`);
-      return { visibility: 'ephemeral', message: servicesTable(env.name, catalog, Number(payload.page) || 1), replaceOriginal: true };
-    }
     case SAVE_CATALOG_ACTION: {
       const env = environmentOf(deps.config, String(payload.env));
       // Keyed on the preview: pressing Save twice saves once.
@@ -65,6 +66,6 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
       return queuedReply(created, jobId, `a new check of ${String(payload.service)} for \`${env.name}\``);
     }
     default:
-      return ephemeral(`I don't know the button '${actionId}'.`);
+      return ephemeral(`I don't know the button '${escapeMrkdwn(actionId)}'.`);
   }
 }

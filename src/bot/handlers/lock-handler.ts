@@ -1,7 +1,8 @@
 import type { Command } from '../../core/commands/command.js';
 import { environmentOf } from '../../core/config/load.js';
 import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
-import { ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { escapeMrkdwn, mention } from '../../core/mrkdwn.js';
+import { code, ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
@@ -13,23 +14,23 @@ export async function handleLock(deps: RouterDeps, command: Extract<Command, { k
       const env = environmentOf(deps.config, command.env);
       const result = await deps.locks.lock(env.name, ctx.user, command.reason, now);
       if (!result.ok) {
-        if (result.lock.holder === ctx.user) return ephemeral(`You already hold the lock on \`${env.name}\`.`);
+        if (result.lock.holder === ctx.user) return ephemeral(`You already hold the lock on ${code(env.name)}.`);
         throw new EnvironmentLocked(result.lock);
       }
       await deps.audit.append({ type: 'lock', who: ctx.user, env: env.name, detail: command.reason || undefined, at: now });
-      return inChannel(`🔒 <@${ctx.user}> locked \`${env.name}\`${command.reason ? `: ${command.reason}` : ''}. Rollouts and release applies by others are refused until \`/unlock ${env.name}\`.`);
+      return inChannel(`🔒 ${mention(ctx.user)} locked ${code(env.name)}${command.reason ? `: ${escapeMrkdwn(command.reason)}` : ''}. Rollouts and release applies by others are refused until ${code(`/unlock ${env.name}`)}.`);
     }
     case 'unlock': {
       const env = environmentOf(deps.config, command.env);
       const released = await deps.locks.unlock(env.name, ctx.user, command.force);
       const forced = released.holder !== ctx.user;
       await deps.audit.append({ type: 'unlock', who: ctx.user, env: env.name, detail: forced ? `forced; held by ${released.holder}` : undefined, at: now });
-      return inChannel(`🔓 <@${ctx.user}> unlocked \`${env.name}\`${forced ? ` (held by <@${released.holder}> since ${when(released.since)})` : ''}.`);
+      return inChannel(`🔓 ${mention(ctx.user)} unlocked ${code(env.name)}${forced ? ` (held by ${mention(released.holder)} since ${when(released.since)})` : ''}.`);
     }
     case 'locks': {
       const locks = await deps.locks.list();
       if (locks.length === 0) return ephemeral('No environment is locked.');
-      return ephemeral(['*Locked environments*', ...locks.map((l) => `• \`${l.env}\` by <@${l.holder}> since ${when(l.since)}${l.reason ? `: ${l.reason}` : ''}`)].join('\n'));
+      return ephemeral(['*Locked environments*', ...locks.map((l) => `• ${code(l.env)} by ${mention(l.holder)} since ${when(l.since)}${l.reason ? `: ${escapeMrkdwn(l.reason)}` : ''}`)].join('\n'));
     }
   }
 }

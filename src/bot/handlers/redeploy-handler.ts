@@ -3,6 +3,8 @@ import { InvalidInput } from '../../core/errors.js';
 import { listRecentRuns, newRunId, RunNotFound, resumeCommand } from '../../core/pipeline/index.js';
 import type { PhaseStatus } from '../../core/pipeline/index.js';
 import { redeploySettings } from '../../core/config/environment-settings.js';
+import { codeBlock, escapeMrkdwn } from '../../core/mrkdwn.js';
+import { MAX_SECTION_TEXT } from '../render/block-kit.js';
 import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 const EMOJI = (status: PhaseStatus) =>
@@ -12,18 +14,18 @@ const EMOJI = (status: PhaseStatus) =>
 export async function handleRedeploy(deps: RouterDeps, command: RedeployCommand, ctx: RequestContext): Promise<Reply> {
   switch (command.action) {
     case 'list':
-      return ephemeral('*Recent redeploys*\n```\n' + (await listRecentRuns(deps.runs, 10)) + '\n```');
+      return ephemeral('*Recent redeploys*\n' + codeBlock(await listRecentRuns(deps.runs, 10), MAX_SECTION_TEXT - 30));
     case 'status': {
       const state = await deps.runs.get(command.runId);
       if (!state) throw new RunNotFound(command.runId);
       const phases = Object.entries(state.phases).map(
-        ([name, p]) => `${EMOJI(p.status)} *${name}* ${p.status}${p.durationMs !== undefined ? ` _(${Math.round(p.durationMs / 100) / 10} s)_` : ''}${p.error ? ` — ${p.error}` : ''}`,
+        ([name, p]) => `${EMOJI(p.status)} *${escapeMrkdwn(name)}* ${p.status}${p.durationMs !== undefined ? ` _(${Math.round(p.durationMs / 100) / 10} s)_` : ''}${p.error ? ` — ${escapeMrkdwn(p.error)}` : ''}`,
       );
       const pins = Object.values(state.phases).find((p) => p.pins_applied)?.pins_applied;
       const result = { skill: 'redeploy', status: state.status === 'running' ? 'running' : state.status, run_id: state.run_id, phases: Object.fromEntries(Object.entries(state.phases).map(([k, v]) => [k, v.status])), pins_applied: pins ?? {} };
-      const lines = [`*${state.run_id}* (${state.status}) · ${state.versions_str} · started ${state.started_at}`, ...phases];
-      if (state.status === 'failed') lines.push(`Resume with: \`${resumeCommand(state)}\``);
-      lines.push('```\n' + JSON.stringify(result, null, 2) + '\n```');
+      const lines = [escapeMrkdwn(`*${state.run_id}* (${state.status}) · ${state.versions_str} · started ${state.started_at}`), ...phases];
+      if (state.status === 'failed') lines.push(`Resume with: \`${escapeMrkdwn(resumeCommand(state))}\``);
+      lines.push(codeBlock(JSON.stringify(result, null, 2), 1500));
       return ephemeral(lines.join('\n'));
     }
     case 'run': {

@@ -2,6 +2,7 @@ import type { ReleaseCommand } from '../../core/commands/command.js';
 import { environmentOf } from '../../core/config/load.js';
 import { releaseSettings } from '../../core/config/environment-settings.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
+import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 import { describeApprovers } from '../approver-directory.js';
 
@@ -29,7 +30,7 @@ export async function handleApprove(deps: RouterDeps, approvalId: string, ctx: R
     return ephemeral('You requested this release, so someone else must approve it (four eyes).');
   }
   if (!(await deps.approvers.mayApprove(policy, ctx.user))) {
-    return ephemeral(`You are not an approver for ${env.name} (approvers: ${describeApprovers(policy)}).`);
+    return ephemeral(`You are not an approver for ${escapeMrkdwn(env.name)} (approvers: ${describeApprovers(policy)}).`);
   }
   const now = deps.clock();
   const outcome = await deps.approvals.vote(approvalId, ctx.user, now);
@@ -47,7 +48,7 @@ export async function handleApprove(deps: RouterDeps, approvalId: string, ctx: R
         { kind: 'release', action: 'apply', origin: { channel, threadTs: current?.request.messageTs, user: ctx.user }, env: env.name, approvalId },
         `apply-${approvalId}`,
       );
-      return ephemeral(`✅ Approved. Applying ${service} to ${env.name} now.`);
+      return ephemeral(`✅ Approved. Applying ${escapeMrkdwn(service)} to ${escapeMrkdwn(env.name)} now.`);
     }
     case 'recorded':
       return ephemeral(`Your approval is recorded (${current?.votes.length ?? '?'} of ${state.request.required}).`);
@@ -72,7 +73,7 @@ export async function handleReject(deps: RouterDeps, approvalId: string, reason:
   const env = environmentOf(deps.config, state.request.env);
   const policy = env.release?.approval;
   const allowed = ctx.user === state.request.requester || (policy !== undefined && (await deps.approvers.mayApprove(policy, ctx.user)));
-  if (!allowed) return ephemeral(`You are not an approver for ${env.name} (approvers: ${policy ? describeApprovers(policy) : 'none'}).`);
+  if (!allowed) return ephemeral(`You are not an approver for ${escapeMrkdwn(env.name)} (approvers: ${policy ? describeApprovers(policy) : 'none'}).`);
   const text = reason.trim();
   if (text.length < 3) throw new InvalidInput('A rejection needs a reason of a few words.');
   const now = deps.clock();

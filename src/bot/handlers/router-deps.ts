@@ -11,6 +11,7 @@ import type { ApprovalPublisher } from '../../jobs/release/approval-publisher.js
 import type { ApprovalStore } from '../../jobs/release/approval-store.js';
 import type { ApproverDirectory } from '../approver-directory.js';
 import type { RedisRunStateStore } from '../../jobs/redeploy/redis-run-state-store.js';
+import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { plainMessage, type SlackMessage } from '../render/block-kit.js';
 import type { CommandSource } from '../../core/commands/parse.js';
 
@@ -44,8 +45,12 @@ export interface Reply {
   message: SlackMessage;
 }
 
-export const ephemeral = (text: string): Reply => ({ visibility: 'ephemeral', message: plainMessage(text) });
-export const inChannel = (text: string): Reply => ({ visibility: 'in_channel', message: plainMessage(text) });
+/** Replies of one section. `mrkdwn` must have its data escaped (escapeMrkdwn); mentions are deliberate. */
+export const ephemeral = (mrkdwn: string): Reply => ({ visibility: 'ephemeral', message: plainMessage(mrkdwn) });
+export const inChannel = (mrkdwn: string): Reply => ({ visibility: 'in_channel', message: plainMessage(mrkdwn) });
+
+/** `name` in a code span, escaped: how handlers show a service, an environment or a job id. */
+export const code = (name: string): string => `\`${escapeMrkdwn(name)}\``;
 
 /** --env, else the channel's /rwenv binding, else the config default. */
 export async function environmentFor(deps: RouterDeps, ctx: RequestContext, explicit?: string): Promise<EnvironmentConfig> {
@@ -56,6 +61,7 @@ export function originOf(ctx: RequestContext): JobOrigin {
   return { channel: ctx.channel, threadTs: ctx.threadTs, user: ctx.user };
 }
 
+/** `what` is a plain description (backticks allowed); it is escaped here. */
 export function queuedReply(created: boolean, jobId: string, what: string): Reply {
-  return ephemeral(created ? `⏳ Queued ${what} (job \`${jobId}\`).` : `This request is already queued as job \`${jobId}\`.`);
+  return ephemeral(created ? `⏳ Queued ${escapeMrkdwn(what)} (job ${code(jobId)}).` : `This request is already queued as job ${code(jobId)}.`);
 }

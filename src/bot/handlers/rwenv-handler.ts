@@ -1,6 +1,7 @@
 import type { Command } from '../../core/commands/command.js';
 import { environmentOf } from '../../core/config/load.js';
-import { ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { mention } from '../../core/mrkdwn.js';
+import { code, ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 /** `/rwenv list|cur|set`: quick Redis reads and writes, answered in the ack. */
 export async function handleRwenv(deps: RouterDeps, command: Extract<Command, { kind: 'rwenv' }>, ctx: RequestContext): Promise<Reply> {
@@ -9,19 +10,19 @@ export async function handleRwenv(deps: RouterDeps, command: Extract<Command, { 
     case 'list': {
       const bound = await bindings.get(ctx.channel);
       const lines = Object.entries(config.environments).map(
-        ([name, env]) => `• \`${name}\`${env.readOnly ? ' (read-only)' : ''}${name === bound ? ' ← this channel' : ''}`,
+        ([name, env]) => `• ${code(name)}${env.readOnly ? ' (read-only)' : ''}${name === bound ? ' ← this channel' : ''}`,
       );
       return ephemeral(['*Environments*', ...lines].join('\n'));
     }
     case 'cur': {
       const bound = (await bindings.get(ctx.channel)) ?? config.defaultEnvironment;
       if (!bound) return ephemeral('No rwenv set. Use `/rwenv-set` first.');
-      return ephemeral(`This channel uses \`${bound}\`${config.environments[bound]?.readOnly ? ' (read-only)' : ''}.`);
+      return ephemeral(`This channel uses ${code(bound)}${config.environments[bound]?.readOnly ? ' (read-only)' : ''}.`);
     }
     case 'set': {
       const env = environmentOf(config, command.env);
       await bindings.set(ctx.channel, env.name);
-      return inChannel(`<@${ctx.user}> set this channel's rwenv to \`${env.name}\`${env.readOnly ? ' (read-only)' : ''}.`);
+      return inChannel(`${mention(ctx.user)} set this channel's rwenv to ${code(env.name)}${env.readOnly ? ' (read-only)' : ''}.`);
     }
   }
 }

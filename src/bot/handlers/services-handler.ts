@@ -4,7 +4,8 @@ import type { CatalogData } from '../../core/catalog/catalog-file.js';
 import { findService, notInCatalogSentence } from '../../core/catalog/catalog-lookup.js';
 import type { EnvironmentConfig } from '../../core/config/schema.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
-import { plainMessage } from '../render/block-kit.js';
+import { escapeMrkdwn } from '../../core/mrkdwn.js';
+import { sentenceMessage } from '../render/block-kit.js';
 import { serviceDetail, servicesTable } from '../render/services-message.js';
 import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
@@ -38,13 +39,13 @@ export async function handleServices(deps: RouterDeps, command: ServicesCommand,
     case 'show': {
       const catalog = catalogOf(deps, env);
       const found = findService(catalog, command.service);
-      if (!found) return ephemeral(notInCatalogSentence(catalog, command.service));
+      if (!found) return ephemeral(escapeMrkdwn(notInCatalogSentence(catalog, command.service)));
       return { visibility, message: serviceDetail(env.name, found.name, found.entry) };
     }
     case 'namespace':
     case 'where': {
       const answer = (command.action === 'namespace' ? namespaceAnswer : fluxPathAnswer)(catalogOf(deps, env), command.service);
-      return { visibility: answer.found ? visibility : 'ephemeral', message: plainMessage(answer.text) };
+      return { visibility: answer.found ? visibility : 'ephemeral', message: sentenceMessage(answer.text) };
     }
   }
 }

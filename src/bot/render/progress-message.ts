@@ -1,5 +1,6 @@
 import type { ProgressSnapshot, StepState } from '../../core/progress.js';
-import { context, divider, header, section, type Block, type SlackMessage } from './block-kit.js';
+import { escapeMrkdwn, mention } from '../../core/mrkdwn.js';
+import { context, divider, header, MAX_MESSAGE_TEXT, section, truncate, type Block, type SlackMessage } from './block-kit.js';
 
 export const STATUS_EMOJI: Record<StepState['status'], string> = {
   pending: '⚪',
@@ -11,15 +12,16 @@ export const STATUS_EMOJI: Record<StepState['status'], string> = {
 
 export interface Outcome {
   ok: boolean;
-  /** mrkdwn: the result summary or the error sentence. */
+  /** mrkdwn, data already escaped: the result summary or the error sentence. */
   text: string;
   /** Still going: a transient failure that will be retried. */
   retrying?: boolean;
 }
 
+/** Labels and details are plain text from the engine (paths, tags, commit subjects): escaped. */
 function stepLine(step: StepState): string {
   const ms = step.startedAt !== undefined && step.finishedAt !== undefined ? ` _(${step.finishedAt - step.startedAt} ms)_` : '';
-  return `${STATUS_EMOJI[step.status]} *${step.label}*${step.detail ? ` — ${step.detail}` : ''}${ms}`;
+  return `${STATUS_EMOJI[step.status]} *${escapeMrkdwn(step.label)}*${step.detail ? ` — ${escapeMrkdwn(step.detail)}` : ''}${ms}`;
 }
 
 export interface ButtonSpec {
@@ -47,13 +49,13 @@ export function actions(buttons: ButtonSpec[], blockId?: string): Block {
 export function progressMessage(snapshot: ProgressSnapshot, requester: string, outcome?: Outcome, buttons: ButtonSpec[] = []): SlackMessage {
   const state = !outcome ? 'running' : outcome.retrying ? 'will retry' : outcome.ok ? 'done' : 'failed';
   const icon = !outcome ? '⏳' : outcome.retrying ? '🔁' : outcome.ok ? '✅' : '❌';
-  const blocks = [
-    header(`${icon} ${snapshot.title}`),
-    section(snapshot.steps.map(stepLine).join('\n')),
-    context(`Requested by <@${requester}> · ${state}`),
-  ];
-  if (outcome) blocks.push(divider, section(outcome.text));
+  const blocks = [header(`${icon} ${snapshot.title}`)];
+  // Slack refuses an empty section text ("must be more than 0 characters"): no steps, no section.
+  if (snapshot.steps.length) blocks.push(section(snapshot.steps.map(stepLine).join('\n')));
+  blocks.push(context(`Requested by ${mention(requester)} · ${state}`));
+  if (outcome?.text.trim()) blocks.push(divider, section(outcome.text));
   if (buttons.length) blocks.push(actions(buttons));
-  const fallback = outcome ? `${snapshot.title}: ${outcome.text.split('\n')[0]}` : `${snapshot.title}: ${state}`;
-  return { text: fallback, blocks };
+  const title = escapeMrkdwn(snapshot.title);
+  const fallback = outcome ? `${title}: ${outcome.text.split('\n')[0]}` : `${title}: ${state}`;
+  return { text: truncate(fallback, MAX_MESSAGE_TEXT), blocks };
 }

@@ -1,7 +1,9 @@
+import { codeBlock, escapeMrkdwn, mention } from '../../core/mrkdwn.js';
+import type { ReleasePlan } from '../../core/release/release-plan.js';
 import { releaseSummaryText } from '../../core/release/release-summary.js';
 import type { ApprovalState } from '../../jobs/release/approval-store.js';
 import { RELEASE_APPROVE_ACTION, RELEASE_REJECT_ACTION } from '../../jobs/release/release-actions.js';
-import { context, header, section, type Block, type SlackMessage } from './block-kit.js';
+import { context, header, MAX_SECTION_TEXT, section, type Block, type SlackMessage } from './block-kit.js';
 import { actions } from './progress-message.js';
 
 const ICON: Record<ApprovalState['status'], string> = {
@@ -19,7 +21,44 @@ function slackDate(ms: number): string {
   return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso}>`;
 }
 
-const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Room for the summary's code block in one section, with its fences. */
+const SUMMARY_ROOM = MAX_SECTION_TEXT - 10;
+
+/**
+ * Seed 001's summary in a code block that fits one section (3,000 characters,
+ * https://api.slack.com/reference/block-kit/blocks#section): when the commits do not fit, the list is
+ * shortened and the summary says "and N more", so From/To/Image/Digest always show.
+ */
+export function summaryBlock(plan: ReleasePlan): string {
+  const render = (kept: number, keptRemoved: number) =>
+    codeBlock(
+      releaseSummaryText({
+        ...plan,
+        commits: plan.commits.slice(0, kept),
+        moreCount: plan.moreCount + plan.commits.length - kept,
+        removedCommits: plan.removedCommits.slice(0, keptRemoved),
+        removedMoreCount: plan.removedMoreCount + plan.removedCommits.length - keptRemoved,
+      }),
+      Number.MAX_SAFE_INTEGER,
+    );
+  const full = render(plan.commits.length, plan.removedCommits.length);
+  if (full.length <= SUMMARY_ROOM) return full;
+  // The largest number of commit lines that fits (binary search: 500 commits take 9 renders).
+  let removed = Math.min(plan.removedCommits.length, 20);
+  let low = 0;
+  let high = plan.commits.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (render(mid, removed).length <= SUMMARY_ROOM) low = mid;
+    else high = mid - 1;
+  }
+  while (removed > 0 && render(low, removed).length > SUMMARY_ROOM) removed -= 1;
+  const fitted = render(low, removed);
+  return fitted.length <= SUMMARY_ROOM ? fitted : codeBlock(releaseSummaryText(plan), SUMMARY_ROOM);
+}
+
+/** <url|label>: both escaped (https://api.slack.com/reference/surfaces/formatting#linking-urls); a `|` would end the URL. */
+const link = (url: string, label: string) => `<${escapeMrkdwn(url.replace(/\|/g, '%7C'))}|${escapeMrkdwn(label)}>`;
 
 function statusLine(state: ApprovalState): string | null {
   const r = state.result;
@@ -29,10 +68,10 @@ function statusLine(state: ApprovalState): string | null {
     case 'approved':
       return '✅ *Approved* — applying…';
     case 'applied':
-      if (r?.pullRequest) return `🚀 *Applied*: pull request <${r.pullRequest.url}|#${r.pullRequest.number}> opened${r.ticket ? ` · ticket <${r.ticket.url}|${r.ticket.key}>` : ''}`;
-      return `🚀 *Applied*: ${r?.unchanged ? 'the Flux repo already had this tag' : `commit \`${r?.commit?.slice(0, 7)}\` pushed to \`${r?.branch}\``}${r?.ticket ? ` · ticket <${r.ticket.url}|${r.ticket.key}>` : ''}`;
+      if (r?.pullRequest) return `🚀 *Applied*: pull request ${link(r.pullRequest.url, `#${r.pullRequest.number}`)} opened${r.ticket ? ` · ticket ${link(r.ticket.url, r.ticket.key)}` : ''}`;
+      return `🚀 *Applied*: ${r?.unchanged ? 'the Flux repo already had this tag' : `commit \`${escapeMrkdwn(r?.commit?.slice(0, 7) ?? '')}\` pushed to \`${escapeMrkdwn(r?.branch ?? '')}\``}${r?.ticket ? ` · ticket ${link(r.ticket.url, r.ticket.key)}` : ''}`;
     case 'rejected':
-      return `🚫 *Rejected* by <@${state.rejectedBy}>${state.statusAt ? ` ${slackDate(state.statusAt)}` : ''}: ${escapeMrkdwn(state.reason ?? '')}`;
+      return `🚫 *Rejected* by ${mention(state.rejectedBy ?? '')}${state.statusAt ? ` ${slackDate(state.statusAt)}` : ''}: ${escapeMrkdwn(state.reason ?? '')}`;
     case 'expired':
       return `⌛ *Expired* ${slackDate(state.request.deadline)}: it can no longer be approved. Run \`/release\` again.`;
     case 'failed':
@@ -44,12 +83,12 @@ function statusLine(state: ApprovalState): string | null {
 export function releaseCard(state: ApprovalState): SlackMessage {
   const { request } = state;
   const { plan } = request;
-  const votes = state.votes.map((v) => `✅ <@${v.user}> approved ${slackDate(v.at)}`);
+  const votes = state.votes.map((v) => `✅ ${mention(v.user)} approved ${slackDate(v.at)}`);
   const blocks: Block[] = [
     header(`${ICON[state.status]} Release ${plan.service} to ${plan.env}`),
-    section('```\n' + releaseSummaryText(plan) + '\n```'),
+    section(summaryBlock(plan)),
     context(
-      `Requested by <@${request.requester}> · ${state.votes.length} of ${request.required} approval${request.required === 1 ? '' : 's'} · ${
+      `Requested by ${mention(request.requester)} · ${state.votes.length} of ${request.required} approval${request.required === 1 ? '' : 's'} · ${
         state.status === 'pending' ? `expires ${slackDate(request.deadline)}` : state.status
       }`,
     ),
@@ -69,7 +108,7 @@ export function releaseCard(state: ApprovalState): SlackMessage {
       ),
     );
   }
-  return { text: `Release ${plan.service} ${plan.toTag} to ${plan.env}: ${state.status}`, blocks };
+  return { text: escapeMrkdwn(`Release ${plan.service} ${plan.toTag} to ${plan.env}: ${state.status}`), blocks };
 }
 
 /** The modal that asks why, before a rejection is recorded. */

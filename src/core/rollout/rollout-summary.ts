@@ -1,7 +1,16 @@
+import { escapeMrkdwn } from '../mrkdwn.js';
 import type { RolloutResult } from './rollout-engine.js';
 
-/** Seed 000 step 7, as plain text (the CLI) or Slack mrkdwn (code spans). */
+/**
+ * Seed 000 step 7, as plain text (the CLI) or Slack mrkdwn (code spans; paths, tags and the diff
+ * escaped, since a `<` or `&` in them would be read as Slack markup).
+ */
 export function rolloutSummary(result: RolloutResult, style: 'text' | 'mrkdwn' = 'text'): string {
+  const text = summaryText(result, style);
+  return style === 'mrkdwn' ? escapeMrkdwn(text) : text;
+}
+
+function summaryText(result: RolloutResult, style: 'text' | 'mrkdwn'): string {
   const code = (s: string) => (style === 'mrkdwn' ? `\`${s}\`` : s);
   const hint = `flux reconcile kustomization ${result.kustomization} --with-source`;
   const reconcile = [
@@ -27,7 +36,7 @@ export function rolloutSummary(result: RolloutResult, style: 'text' | 'mrkdwn' =
         '',
         ...details,
         '',
-        style === 'mrkdwn' ? '```\n' + (result.diff ?? '').trimEnd() + '\n```' : (result.diff ?? '').trimEnd(),
+        style === 'mrkdwn' ? '```\n' + (result.diff ?? '').trimEnd().replace(/```/g, '`\u200b``') + '\n```' : (result.diff ?? '').trimEnd(),
       ].join('\n');
   }
 }

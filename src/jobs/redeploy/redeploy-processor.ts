@@ -5,6 +5,7 @@ import type { EnvironmentConfig } from '../../core/config/schema.js';
 import { FileRunStateStore, loadPipelineFile, runPipeline, selectPipeline, type Notifier, type RedeployResult, type RunStateStore } from '../../core/pipeline/index.js';
 import type { RedeployJobData } from '../job-data.js';
 import type { JobProcessor } from '../job-processor.js';
+import { codeBlock, escapeMrkdwn } from '../../core/mrkdwn.js';
 import { reportFailure } from '../user-errors.js';
 import { readEnvFile } from './env-file.js';
 import { MirroredRunStateStore } from './mirrored-run-state-store.js';
@@ -66,17 +67,17 @@ export function redeployProcessor(deps: RedeployDeps): JobProcessor<RedeployJobD
 async function postOutputs(result: RedeployResult, reply: (text: string) => Promise<void>): Promise<void> {
   for (const [phase, output] of Object.entries(result.outputs)) {
     if (!output.trim()) continue;
-    const clipped = output.length > MAX_THREAD_OUTPUT ? `… ${output.slice(-MAX_THREAD_OUTPUT)}` : output;
-    await reply(`*${phase}* output:\n\`\`\`\n${clipped}\n\`\`\``);
+    // The end of the output is where the error is: keep the last lines that fit one reply.
+    await reply(`*${escapeMrkdwn(phase)}* output:\n${codeBlock(output, MAX_THREAD_OUTPUT, { keep: 'tail' })}`);
   }
 }
 
 function failureText(result: RedeployResult): string {
-  return [`ERROR in ${result.failed_phase}: ${result.error}`, '', `Resume with: \`${result.resume_command}\``].join('\n');
+  return [escapeMrkdwn(`ERROR in ${result.failed_phase}: ${result.error}`), '', `Resume with: \`${escapeMrkdwn(result.resume_command ?? '')}\``].join('\n');
 }
 
 function successText(result: RedeployResult): string {
-  if (result.status === 'dry_run') return '```\n' + (result.plan ?? '') + '\n```\nNothing was run and no state was written.';
+  if (result.status === 'dry_run') return codeBlock(result.plan ?? '', 2800) + '\nNothing was run and no state was written.';
   const pins = Object.entries(result.pins_applied).map(([k, v]) => `${k}==${v}`).join(', ');
-  return [result.summary, pins ? `Pins: ${pins}` : '', `\`/redeploy status ${result.run_id}\` shows the full record.`].filter(Boolean).join('\n');
+  return escapeMrkdwn([result.summary, pins ? `Pins: ${pins}` : '', `\`/redeploy status ${result.run_id}\` shows the full record.`].filter(Boolean).join('\n'));
 }

@@ -2,6 +2,9 @@ import type { ChangeFeed } from '../change-feed.js';
 import { HashMirror } from '../hash-mirror.js';
 import type { RedisClient } from '../redis-connection.js';
 import { RollbotError } from '../../core/errors.js';
+import { escapeMrkdwn, mention } from '../../core/mrkdwn.js';
+
+const since = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 export interface DeployLock {
   env: string;
@@ -12,15 +15,25 @@ export interface DeployLock {
 
 export class EnvironmentLocked extends RollbotError {
   readonly code = 'environment_locked';
+  /** For Slack: the holder as a mention, the reason (their words) escaped. */
+  readonly mrkdwn: string;
   constructor(lock: DeployLock) {
-    super(
-      `\`${lock.env}\` is locked by <@${lock.holder}> since ${new Date(lock.since).toISOString().replace('T', ' ').slice(0, 16)} UTC${lock.reason ? ` (${lock.reason})` : ''}. Ask them to \`/unlock ${lock.env}\`, or wait.`,
-    );
+    const sentence = (holder: string, reason: string, env: string) =>
+      `\`${env}\` is locked by ${holder} since ${since(lock.since)}${reason ? ` (${reason})` : ''}. Ask them to \`/unlock ${env}\`, or wait.`;
+    super(sentence(`<@${lock.holder}>`, lock.reason, lock.env));
+    this.mrkdwn = sentence(mention(lock.holder), escapeMrkdwn(lock.reason), escapeMrkdwn(lock.env));
   }
 }
 
 export class LockNotHeld extends RollbotError {
   readonly code = 'lock_not_held';
+  constructor(
+    message: string,
+    /** For Slack, when the sentence names someone. */
+    readonly mrkdwn: string = escapeMrkdwn(message),
+  ) {
+    super(message);
+  }
 }
 
 // KEYS[1] locks hash. ARGV: env, lock json, holder.
@@ -68,7 +81,8 @@ export class DeployLocks {
     const current = await this.get(env);
     if (!current) throw new LockNotHeld(`\`${env}\` is not locked.`);
     if (current.holder !== user && !force) {
-      throw new LockNotHeld(`\`${env}\` is locked by <@${current.holder}>, not you. Ask them, or use \`/unlock ${env} --force\` if they are away.`);
+      const sentence = (holder: string, name: string) => `\`${name}\` is locked by ${holder}, not you. Ask them, or use \`/unlock ${name} --force\` if they are away.`;
+      throw new LockNotHeld(sentence(`<@${current.holder}>`, env), sentence(mention(current.holder), escapeMrkdwn(env)));
     }
     await this.redis.hdel(this.key, env);
     await this.changed();

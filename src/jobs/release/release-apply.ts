@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../../core/config/schema.js';
 import { InvalidInput, isRollbotError, userMessageOf } from '../../core/errors.js';
+import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { parseGitHubRepo } from '../../core/release/github-repo.js';
 import type { PullRequestOpener, TicketCreator } from '../../core/release/ports.js';
 import { releaseSummaryText } from '../../core/release/release-summary.js';
@@ -83,7 +84,7 @@ export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id
     const what = result.pullRequest ? `PR #${result.pullRequest.number}` : result.unchanged ? 'already applied' : `commit ${result.commit?.slice(0, 7)}`;
     await deps.audit.append({ type: 'release.applied', who: request.requester, env: env.name, service: plan.service, detail: `${plan.toTag}: ${what}`, jobId: id, at: deps.clock() });
     const link = result.pullRequest ? `Pull request: ${result.pullRequest.url}` : `Commit \`${result.commit?.slice(0, 7)}\` on \`${result.branch}\``;
-    await reporter.succeed(`Released ${plan.service} \`${plan.toTag}\` to ${env.name}. ${link}${result.ticket ? `\nTicket: ${result.ticket.url}` : ''}`);
+    await reporter.succeed(escapeMrkdwn(`Released ${plan.service} \`${plan.toTag}\` to ${env.name}. ${link}${result.ticket ? `\nTicket: ${result.ticket.url}` : ''}`));
     return { approvalId: id, result, pushAttempts: rollout.pushAttempts };
   } catch (error) {
     const final = !(isRollbotError(error) && error.transient) || attempt.attempt >= attempt.attempts;

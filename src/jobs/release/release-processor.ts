@@ -12,6 +12,7 @@ import { RegistryClient } from '../../core/release/registry-client.js';
 import { parseTagTemplate } from '../../core/release/tag-template.js';
 import type { RolloutEngine } from '../../core/rollout/rollout-engine.js';
 import { sourceRepoOf } from '../../core/source/source-repo.js';
+import { channelLink, escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { EnqueueResult } from '../job-enqueuer.js';
 import type { ReleaseJobData } from '../job-data.js';
 import type { AttemptInfo, JobProcessor } from '../job-processor.js';
@@ -96,13 +97,13 @@ async function prepare(deps: ReleaseDeps, env: EnvironmentConfig, data: ReleaseJ
     if (error instanceof ImageNotFound || error instanceof NoMatchingImageTag) {
       // Nothing to approve until the build has pushed: offer a button instead of retrying blindly.
       const value = JSON.stringify({ env: env.name, service, sha: data.sha, tag: data.tag, pr: data.pr });
-      await reporter.fail(error.userMessage, { buttons: [{ actionId: RELEASE_RETRY_ACTION, text: 'Retry check', value, style: 'primary' }] });
+      await reporter.fail(escapeMrkdwn(error.userMessage), { buttons: [{ actionId: RELEASE_RETRY_ACTION, text: 'Retry check', value, style: 'primary' }] });
       throw new UnrecoverableError(error.userMessage);
     }
     throw error;
   }
   if (plan.fromTag === plan.toTag) {
-    await reporter.succeed(`${env.name} already runs ${service} at \`${plan.toTag}\`; there is nothing to approve.`);
+    await reporter.succeed(escapeMrkdwn(`${env.name} already runs ${service} at \`${plan.toTag}\`; there is nothing to approve.`));
     return { approvalId: null, plan };
   }
   const now = deps.clock();
@@ -123,9 +124,9 @@ async function prepare(deps: ReleaseDeps, env: EnvironmentConfig, data: ReleaseJ
   await deps.approvals.setMessage(id, card.channel, card.ts);
   await deps.audit.append({ type: 'release.requested', who: data.origin.user, env: env.name, service, detail: `${plan.fromTag ?? '—'} → ${plan.toTag}`, jobId: id, at: now });
   await deps.enqueue({ kind: 'release', action: 'expire', origin: data.origin, env: env.name, approvalId: id }, `expire-${id}`, policy.deadlineHours * 3600_000);
-  const where = card.channel === data.origin.channel ? 'below' : `in <#${card.channel}>`;
+  const where = card.channel === data.origin.channel ? 'below' : `in ${channelLink(card.channel)}`;
   await reporter.succeed(
-    `Release of ${service} \`${plan.toTag}\` to ${env.name} is ready: ${plan.commits.length + plan.moreCount} commit(s). Approval requested ${where} (${policy.required} needed).`,
+    `${escapeMrkdwn(`Release of ${service} \`${plan.toTag}\` to ${env.name} is ready: ${plan.commits.length + plan.moreCount} commit(s).`)} Approval requested ${where} (${policy.required} needed).`,
   );
   return { approvalId: id, plan };
 }
