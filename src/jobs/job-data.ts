@@ -22,6 +22,8 @@ export interface RolloutJobData {
   pr: number;
   sha?: string;
   dryRun: boolean;
+  /** The PR as the code host's API described it when the rollout was asked for (its head is the commit). */
+  pull?: { number: number; title: string; author: string; headSha: string; headRef: string };
 }
 
 export interface CatalogJobData {

@@ -3,6 +3,8 @@ import { InvalidInput } from '../../core/errors.js';
 import { SAVE_CATALOG_ACTION } from '../../jobs/catalog-actions.js';
 import { RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION } from '../../jobs/release/release-actions.js';
 import { handleApprove } from './release-handler.js';
+import { handleRolloutPick } from './rollout-handler.js';
+import { ROLLOUT_PICK_ACTION } from '../render/pull-request-picker.js';
 import { servicesTable, SERVICES_PAGE_ACTION } from '../render/services-message.js';
 import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
@@ -22,7 +24,7 @@ function parseValue(value: string | undefined): Record<string, unknown> {
   throw new InvalidInput('That button is out of date. Run the command again.');
 }
 
-export const HANDLED_ACTIONS = [SERVICES_PAGE_ACTION, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION] as const;
+export const HANDLED_ACTIONS = [SERVICES_PAGE_ACTION, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION, ROLLOUT_PICK_ACTION] as const;
 
 export async function handleAction(deps: RouterDeps, actionId: string, value: string | undefined, ctx: RequestContext): Promise<ActionReply> {
   const payload = parseValue(value);
@@ -44,6 +46,9 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
     }
     case RELEASE_APPROVE_ACTION:
       return handleApprove(deps, String(payload.id), ctx);
+    case ROLLOUT_PICK_ACTION:
+      // The queued notice replaces the list, so the same list cannot start a second rollout.
+      return { ...(await handleRolloutPick(deps, payload, ctx)), replaceOriginal: true };
     case RELEASE_RETRY_ACTION: {
       const env = environmentOf(deps.config, String(payload.env));
       const { jobId, created } = await deps.enqueuer.enqueue(
