@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubEmulator } from '../src/github-emulator/index.js';
 import { BotHarness, messageText } from './support/bot-harness.js';
 
-type Ack = { json: unknown };
+type Ack = { json?: unknown };
 const ackOf = (ack: Ack) => ack.json as { response_type: string; text: string; blocks: Array<Record<string, any>> };
 const ackText = (ack: Ack) => messageText(ackOf(ack));
 /** The button or select menu accessories of a reply, in order. */
