@@ -6,6 +6,8 @@ import { requirePr } from '../core/rollout/rollout-engine.js';
 import { engineFor } from '../runtime/engine-factory.js';
 import { rolloutSummary } from '../core/rollout/rollout-summary.js';
 import { consoleReporter } from './console-reporter.js';
+import { useGitCredentials } from '../core/credentials/git-credentials.js';
+import { gitCredentialsFor } from '../runtime/git-access.js';
 
 /** `rollbot rollout <service> <pr> [--env] [--sha] [--dry-run]`: the engine from a terminal. */
 export async function rolloutFromTerminal(config: LoadedConfig, args: string[], user: string): Promise<void> {
@@ -20,6 +22,7 @@ export async function rolloutFromTerminal(config: LoadedConfig, args: string[], 
     }
     throw error;
   }
+  useGitCredentials(gitCredentialsFor(config, process.env));
   const result = await engineFor(config).rollout(
     env,
     { service: command.service, pr: requirePr(command.pr?.toString(), command.service), sha: command.sha, dryRun: command.dryRun, requestedBy: user },

@@ -18,6 +18,8 @@ import { AuditLog } from '../jobs/release/audit-log.js';
 import { releaseProcessor } from '../jobs/release/release-processor.js';
 import { SlackApprovalPublisher } from '../bot/slack-approval-publisher.js';
 import { releaseIntegrations } from './release-integrations.js';
+import { gitCredentialsFor } from './git-access.js';
+import { useGitCredentials } from '../core/credentials/git-credentials.js';
 import { redeployProcessor } from '../jobs/redeploy/redeploy-processor.js';
 import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
 import { SlackRedeployNotifier } from '../bot/slack-redeploy-notifier.js';
@@ -54,6 +56,8 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const queues = new JobEnqueuer(redis, options.queuePrefix);
   const locks = new DeployLocks(redis);
   const variables = options.variables ?? {};
+  // Every git process of this worker (Flux, source and catalog repos) gets these credentials.
+  useGitCredentials(gitCredentialsFor(options.config, variables));
   const worker = new RollbotWorker({
     connection: redis,
     processors: {

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { GitUnavailable } from '../errors.js';
+import { gitCredentialEnv } from '../credentials/git-credentials.js';
 
 export interface GitResult {
   stdout: string;
@@ -12,12 +13,14 @@ export interface GitResult {
  * would hang a worker forever.
  */
 export async function git(args: string[], cwd?: string, options: { allowFailure?: boolean; input?: string | Buffer } = {}): Promise<GitResult> {
+  // Credentials travel in this process's environment only (see git-credentials.ts).
+  const credentials = await gitCredentialEnv();
   try {
     const result = await execa('git', args, {
       cwd,
       reject: false,
       input: options.input,
-      env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C' },
+      env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C', ...credentials },
       stripFinalNewline: true,
     });
     if (result.exitCode === undefined && result.failed) {
