@@ -69,8 +69,8 @@ describe('git over HTTPS with credentials from the environment, against git http
     const config = configWith({}, join(root, 'data-none'));
     const error = await makeEngine(join(root, 'none'))
       .rollout(environmentOf(config, 'dev'), { service: 'papi', pr: 42 }, recordingReporter())
-      .catch((e: unknown) => e as { userMessage?: string });
-    expect(error.userMessage).toMatch(/^Could not fetch branch 'main' of the Flux repo for 'dev' \(.*\)\. Check fluxGitRepo, the branch and the credentials/);
+      .catch((e: unknown) => e);
+    expect((error as { userMessage?: string }).userMessage).toMatch(/^Could not fetch branch 'main' of the Flux repo for 'dev' \(.*\)\. Check fluxGitRepo, the branch and the credentials/);
     expect(server.seen.at(-1)!.status).toBe(401);
   });
 

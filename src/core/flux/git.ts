@@ -51,3 +51,10 @@ export class GitCommandFailed extends Error {
 export function isPushRace(stderr: string): boolean {
   return /\[rejected\]|non-fast-forward|fetch first|\[remote rejected\].*(cannot lock ref|failed to update ref)|stale info/i.test(stderr);
 }
+
+/** The line of git's stderr that says why: an access problem if there is one, else the last line. */
+export function gitFailureDetail(stderr: string): string {
+  const lines = stderr.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const cause = lines.find((l) => /host key verification failed|permission denied|authentication failed|could not resolve host|connection refused|returned error: \d+|terminal prompts disabled/i.test(l));
+  return (cause ?? lines.at(-1) ?? 'no output').replace(/^fatal:\s*/, '');
+}
