@@ -82,6 +82,14 @@ describe('GitHub emulator, through the real Octokit', () => {
     }
   });
 
+  it('gives up on a GitHub that does not answer in time, with a sentence', async () => {
+    github.failNext(/pulls/, { delayMs: 1500 });
+    const slow = new GitHubPullRequestDirectory({ baseUrl: github.baseUrl, auth: token, timeoutMs: 200 });
+    const error = await slow.listOpen({ owner: 'acme', repo: 'papi' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubUnreachable);
+    expect((error as GitHubUnreachable).userMessage).toMatch(/did not answer within 0\.2 s\. Try again in a moment/);
+  });
+
   it('reports an unreachable GitHub as such', async () => {
     const gone = await new GitHubEmulator().start();
     const url = gone.baseUrl;

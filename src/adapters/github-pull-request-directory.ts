@@ -69,8 +69,12 @@ export class GitHubPullRequestDirectory implements PullRequestDirectory {
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     });
     const auth = options.auth;
-    // Asked per request: an App's installation token is renewed behind this.
-    if (auth) this.octokit.hook.before('request', async (request) => void (request.headers.authorization = `token ${await auth.token()}`));
+    this.octokit.hook.before('request', async (request) => {
+      // Asked per request: an App's installation token is renewed behind this.
+      if (auth) request.headers.authorization = `token ${await auth.token()}`;
+      // Every HTTP request is bounded (paginate drops per-call options, so it is set here).
+      request.request = { ...request.request, signal: AbortSignal.timeout(this.timeoutMs) };
+    });
   }
 
   async listOpen(repo: GitHubRepoRef): Promise<PullRequestInfo[]> {
@@ -82,8 +86,7 @@ export class GitHubPullRequestDirectory implements PullRequestDirectory {
         state: 'open',
         sort: 'updated',
         direction: 'desc',
-        per_page: 100,
-        request: { signal: AbortSignal.timeout(this.timeoutMs) },
+        per_page: 100
       });
       for await (const page of iterator) {
         pulls.push(...(page.data as unknown as PullJson[]).map(toInfo));
@@ -97,14 +100,14 @@ export class GitHubPullRequestDirectory implements PullRequestDirectory {
 
   async get(repo: GitHubRepoRef, number: number): Promise<PullRequestInfo | null> {
     try {
-      const { data } = await this.octokit.rest.pulls.get({ owner: repo.owner, repo: repo.repo, pull_number: number, request: { signal: AbortSignal.timeout(this.timeoutMs) } });
+      const { data } = await this.octokit.rest.pulls.get({ owner: repo.owner, repo: repo.repo, pull_number: number });
       return toInfo(data as unknown as PullJson);
     } catch (error) {
       if (!isNotFound(error)) throw this.explain(error, repo);
     }
     // 404 is either "no such PR" or "no such repository": ask about the repository to tell which.
     try {
-      await this.octokit.rest.repos.get({ owner: repo.owner, repo: repo.repo, request: { signal: AbortSignal.timeout(this.timeoutMs) } });
+      await this.octokit.rest.repos.get({ owner: repo.owner, repo: repo.repo });
       return null;
     } catch (error) {
       throw this.explain(error, repo);

@@ -18,7 +18,10 @@ export interface GitHubEmulatorOptions {
 }
 
 export interface InjectedGitHubFault {
-  status: number;
+  /** Answer with this status instead of the real answer (omit with delayMs to answer normally, late). */
+  status?: number;
+  /** Wait this long before answering: a slow or hanging GitHub. */
+  delayMs?: number;
   message?: string;
   headers?: Record<string, string>;
   times?: number;
@@ -160,7 +163,8 @@ export class GitHubEmulator {
     const fault = this.faults.find((f) => f.path.test(path) && f.left > 0);
     if (fault) {
       fault.left -= 1;
-      throw new HttpAnswer(fault.fault.status, fault.fault.message ?? 'Server Error', fault.fault.headers);
+      if (fault.fault.delayMs) await new Promise((r) => setTimeout(r, fault.fault.delayMs));
+      if (fault.fault.status !== undefined) throw new HttpAnswer(fault.fault.status, fault.fault.message ?? 'Server Error', fault.fault.headers);
     }
     addHeaders({ 'x-github-media-type': 'github.v3; format=json', 'x-github-request-id': `EMU:${this.requests.length + 1}` });
 
