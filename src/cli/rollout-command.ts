@@ -22,6 +22,7 @@ export async function rolloutFromTerminal(config: LoadedConfig, args: string[], 
     }
     throw error;
   }
+  if (command.branch) throw new InvalidInput(`'${command.branch}' is not a pull request number; from a terminal, give the PR number (rollbot rollout ${command.service} 42).`);
   useGitCredentials(gitCredentialsFor(config, process.env));
   const result = await engineFor(config).rollout(
     env,

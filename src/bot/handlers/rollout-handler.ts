@@ -1,17 +1,16 @@
 import type { RolloutCommand } from '../../core/commands/command.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { describePull } from '../../core/pulls/pull-request-choice.js';
-import { requirePr } from '../../core/rollout/rollout-engine.js';
 import { originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 import { selectEnvironment } from '../../core/config/select-environment.js';
 import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
-import { isReply, rolloutTarget } from './rollout-pull-request.js';
+import { isReply, requirePrWithoutGitHub, rolloutTarget } from './rollout-pull-request.js';
 import type { PickValue } from '../render/pull-request-picker.js';
 
 /** `/rollout`: validated and refused early (read-only, no rwenv) before anything is queued. */
 export async function handleRollout(deps: RouterDeps, command: RolloutCommand, ctx: RequestContext): Promise<Reply> {
   // Without a code host to ask, a PR number is needed: say so before any Redis read.
-  if (!deps.pulls && !command.branch) requirePr(command.pr?.toString(), command.service);
+  if (!deps.pulls) requirePrWithoutGitHub(command);
   // The three reads are independent: issued together they cost one Redis round trip on the ack path.
   const [bound, locks, alreadyQueued] = await Promise.all([
     deps.bindings.get(ctx.channel),

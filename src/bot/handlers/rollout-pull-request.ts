@@ -38,14 +38,7 @@ export async function rolloutTarget(
   const { service, branch } = command;
   if (command.sha && branch) throw new InvalidInput(`--sha goes with a PR number, not a branch: \`/rollout ${service} <pr> --sha ${command.sha}\`.`);
   const repo = lookup && !command.sha ? serviceGitHubRepo(env, service, lookup.baseUrl) : null;
-  if (!lookup || !repo) {
-    if (branch) {
-      throw new InvalidInput(
-        `'${branch}' is not a pull request number, and rollbot can only find a branch's PR through the GitHub API, which is not set up for ${service} in \`${env.name}\` (add \`github\` and the service's \`githubRepo\` or a GitHub \`sourceRepo\`). Give the PR number, for example \`/rollout ${service} 42\`.`,
-      );
-    }
-    return { pr: requirePr(command.pr?.toString(), service) };
-  }
+  if (!lookup || !repo) return { pr: requirePrWithoutGitHub(command, env.name) };
   const selector: PullRequestSelector =
     command.pr !== undefined ? { kind: 'number', number: command.pr } : branch ? { kind: 'branch', branch } : { kind: 'mine' };
   const login = lookup.users[ctx.user];
@@ -61,6 +54,18 @@ export async function rolloutTarget(
     case 'none':
       return { visibility: 'ephemeral', message: noPullMessage(choice.sentence, choice.others, picker) };
   }
+}
+
+/** Without a code host to ask, a PR number is needed; a branch name is answered with why. */
+export function requirePrWithoutGitHub(command: RolloutCommand, envName?: string): number {
+  const { service, branch } = command;
+  if (branch) {
+    const where = envName ? `for ${service} in \`${envName}\`` : 'here';
+    throw new InvalidInput(
+      `'${branch}' is not a pull request number, and rollbot can only find a branch's PR through the GitHub API, which is not set up ${where} (add \`github\` and the service's \`githubRepo\` or a GitHub \`sourceRepo\`). Give the PR number, for example \`/rollout ${service} 42\`.`,
+    );
+  }
+  return requirePr(command.pr?.toString(), service);
 }
 
 export function isReply(value: RolloutTarget | Reply): value is Reply {
