@@ -36,6 +36,8 @@ const packages = [
 ].filter(([binary]) => !onPath(binary)).map(([, pkg]) => pkg);
 // Emoji in the browser screenshots (the bot's status icons) need a colour emoji font.
 if (forTests && !existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf')) packages.push('fonts-noto-color-emoji');
+// The SSH deploy-key test runs a real sshd on a loopback port.
+if (forTests && !existsSync('/usr/sbin/sshd')) packages.push('openssh-server');
 
 if (packages.length > 0) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

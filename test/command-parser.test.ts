@@ -42,7 +42,7 @@ describe('one parser for every door', () => {
 
   it('rejects bad arguments with a sentence and the usage', () => {
     expect(() => parseCommand('rollout')).toThrow(/^Which service\? Usage: `\/rollout <service> <pr>/);
-    expect(() => parseCommand('rollout papi abc')).toThrow("'abc' is not a pull request number");
+    expect(() => parseCommand('rollout papi a..b')).toThrow("'a..b' is neither a pull request number nor a branch name");
     expect(() => parseCommand('rollout ../../etc 1')).toThrow("'../../etc' is not a valid service name");
     expect(() => parseCommand('rollout papi 1 --force')).toThrow(/^Unknown flag '--force'\. Usage:/);
     expect(() => parseCommand('rollout papi 1 2')).toThrow(/^Unexpected '2'/);

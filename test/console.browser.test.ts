@@ -204,6 +204,20 @@ describe('browser console', () => {
     await page.close();
   });
 
+  it('offers bob his two open PRs for `/rollout papi` and rolls out the one he clicks', async () => {
+    c = await openConsole();
+    await c.typeAs('bob', '#deploy-rdebug', '/rollout papi');
+    await c.waitForText(/You \(@bob\) have 2 open PRs of papi/);
+    await expect(c.messages.getByText(/📝 draft/).count()).resolves.toBeGreaterThan(0);
+    await c.screenshot('rollout-pick.png');
+    await c.clickButton('Roll out #43');
+    await c.waitForText(/Queued rollout of papi #43 "New cache layer" by bob/);
+    await c.waitForText(/Updated papi to ps-43-/, 60_000);
+    // The list was replaced by the queued notice: it cannot start a second rollout.
+    await expect(c.messages.getByText(/You \(@bob\) have 2 open PRs/).count()).resolves.toBe(0);
+    await page.close();
+  });
+
   it('lets bob press Save catalog on the catalog alice regenerated (switchUser + clickButton)', async () => {
     c = await openConsole();
     await requestAndApprove(c, {

@@ -1,10 +1,13 @@
 import { Octokit } from '@octokit/rest';
 import { PullRequestFailed } from '../core/release/errors.js';
+import type { TokenSource } from '../core/credentials/token-source.js';
 import type { OpenedPullRequest, PullRequestOpener, PullRequestRequest } from '../core/release/ports.js';
 
 export interface GitHubOptions {
   /** A token with pull-requests: write on the target repository. */
-  token: string;
+  token?: string;
+  /** Instead of token: asked per request (a GitHub App's installation tokens). */
+  auth?: TokenSource;
   /** https://api.github.com by default; GitHub Enterprise is https://<host>/api/v3. */
   baseUrl?: string;
   userAgent?: string;
@@ -44,6 +47,8 @@ export class GitHubPullRequests implements PullRequestOpener {
       // Octokit logs deprecations and 4xx on console by default; errors reach the caller anyway.
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     });
+    const auth = options.auth;
+    if (auth) this.octokit.hook.before('request', async (request) => void (request.headers.authorization = `token ${await auth.token()}`));
   }
 
   async open(request: PullRequestRequest): Promise<OpenedPullRequest> {

@@ -97,7 +97,9 @@ export function createBoltApp(options: BotOptions): App {
       user: body.user.id,
       idempotencyKey: `${action.action_id}-${action.action_ts}`,
     };
-    const reply = await router.handleAction(action.action_id, action.value, ctx);
+    // A select menu sends the chosen option's value; a button its own.
+    const selected = (action as unknown as { selected_option?: { value?: string } }).selected_option;
+    const reply = await router.handleAction(action.action_id, action.value ?? selected?.value, ctx);
     const { text, blocks } = reply.message;
     if ('replaceOriginal' in reply && reply.replaceOriginal) await respond({ replace_original: true, text, blocks });
     else await respond({ response_type: reply.visibility, replace_original: false, text, blocks });

@@ -33,6 +33,7 @@ export async function runLocal(options: EnvOptions, configPath: string | undefin
   write(`
 Open ${local.consoleUrl}: a Slack-like console (switch users to approve releases).
 Or from another terminal (channel C_DEPLOY is bound to rdebug, C_RELEASE to prod):
+  npx rollbot say "/rollout papi"                 (alice's open PR on the emulated GitHub; --user U_BOB has two to pick from)
   npx rollbot say "/rollout papi 42"
   npx rollbot say "@rollbot what namespace is papi in?"
   npx rollbot say --channel C_RELEASE "/release papi <sha>"      (a papi commit: git -C <demo>/sources/papi.git log)

@@ -6,6 +6,8 @@ import { requirePr } from '../core/rollout/rollout-engine.js';
 import { engineFor } from '../runtime/engine-factory.js';
 import { rolloutSummary } from '../core/rollout/rollout-summary.js';
 import { consoleReporter } from './console-reporter.js';
+import { useGitCredentials } from '../core/credentials/git-credentials.js';
+import { gitCredentialsFor } from '../runtime/git-access.js';
 
 /** Takes `--site <file>:<path>` (or `--site=…`) out of the arguments. */
 function takeSite(args: string[]): { args: string[]; site?: string } {
@@ -38,6 +40,8 @@ export async function rolloutFromTerminal(config: LoadedConfig, rawArgs: string[
     }
     throw error;
   }
+  if (command.branch) throw new InvalidInput(`'${command.branch}' is not a pull request number; from a terminal, give the PR number (rollbot rollout ${command.service} 42).`);
+  useGitCredentials(gitCredentialsFor(config, process.env));
   let result;
   try {
     result = await engineFor(config).rollout(

@@ -58,3 +58,15 @@ export function validateImageTag(raw: string): string {
   }
   return raw;
 }
+
+/** A branch name as git allows it (check-ref-format's rules that matter), so it is never an option or a path trick. */
+export function validateBranchName(raw: string): string {
+  const name = raw.trim();
+  const bad =
+    !/^[A-Za-z0-9._/+@-]{1,200}$/.test(name) || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') ||
+    name.endsWith('.') || name.endsWith('.lock') || name.includes('..') || name.includes('//') || name.includes('@{');
+  if (bad) {
+    throw new InvalidInput(`'${raw}' is neither a pull request number nor a branch name. Give the PR number (\`42\`) or its branch (\`my-feature\`).`);
+  }
+  return name;
+}

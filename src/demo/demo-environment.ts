@@ -60,7 +60,7 @@ async function createSourceRepo(root: string, name: string): Promise<void> {
     await git(work, ...identity, 'commit', '--quiet', '-m', `feat(${name}): ${change}`);
   }
   await git(work, 'push', '--quiet', url, 'main');
-  for (const pr of [41, 42]) {
+  for (const pr of [41, 42, 43]) {
     await git(work, 'checkout', '--quiet', '-B', `feature-${pr}`, 'main');
     await writeFile(join(work, `feature-${pr}.txt`), `PR ${pr}\n`);
     await git(work, 'add', '-A');

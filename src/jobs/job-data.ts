@@ -24,6 +24,8 @@ export interface RolloutJobData {
   dryRun: boolean;
   /** Where to write (`file:path`), picked by the requester after an ambiguous rollout. */
   site?: string;
+  /** The PR as the code host's API described it when the rollout was asked for (its head is the commit). */
+  pull?: { number: number; title: string; author: string; headSha: string; headRef: string };
 }
 
 export interface CatalogJobData {

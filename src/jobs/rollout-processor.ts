@@ -18,7 +18,7 @@ export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEn
       if (!data.dryRun) await deps.locks.assertMayDeploy(env.name, data.origin.user);
       const result = await deps.engine.rollout(
         env,
-        { service: data.service, pr: data.pr, sha: data.sha, dryRun: data.dryRun, requestedBy: data.origin.user, requestId: attempt.jobId, site: data.site },
+        { service: data.service, pr: data.pr, sha: data.sha, pullRequest: data.pull, dryRun: data.dryRun, requestedBy: data.origin.user, requestId: attempt.jobId, site: data.site },
         reporter,
       );
       await reporter.succeed(rolloutSummary(result, 'mrkdwn'));

@@ -9,6 +9,8 @@ import { SlackUserClient, SlackWebApiEmulator } from '../slack-emulator/index.js
 import { ConsoleServer } from '../console/console-server.js';
 import { freePort, RedisProcess } from './redis-process.js';
 import { startDemoRegistry } from './demo-registry.js';
+import { startDemoGitHub } from './demo-github.js';
+import type { GitHubEmulator } from '../github-emulator/index.js';
 
 export const LOCAL_SIGNING_SECRET = 'rollbot-local-signing-secret';
 export const LOCAL_BOT_TOKEN = 'xoxb-rollbot-local';
@@ -27,6 +29,8 @@ export interface LocalModeOptions {
 export interface LocalMode {
   consoleUrl: string;
   emulator: SlackWebApiEmulator;
+  /** The emulated GitHub holding the demo's pull requests (absent with a config of your own). */
+  github?: GitHubEmulator;
   user: SlackUserClient;
   bot: RunningBot;
   worker: RunningWorker;
@@ -47,6 +51,9 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const configPath = options.configPath ?? demo!.configPath;
   const config = loadConfig(configPath);
   const registry = demo ? await startDemoRegistry(demo, log) : undefined;
+  // The demo's source repos get their PRs on an emulated GitHub, so `/rollout papi` finds them.
+  const github = demo ? await startDemoGitHub(demo, config) : undefined;
+  if (github) log(`GitHub emulator on ${github.emulator.baseUrl} (acme/<service>: alice has PR #41, bob #42 and draft #43)`);
 
   let redis: RedisProcess | undefined;
   let redisUrl = options.redisUrl;
@@ -68,6 +75,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     slackApiUrl: emulator.apiUrl,
     port: botPort,
     queueBoard: { open: true },
+    variables: { ...process.env, ...github?.variables },
   });
   const worker = await startWorker({
     config,
@@ -77,7 +85,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     concurrency: 4,
     minUpdateIntervalMs: 250,
     // The demo redeploy's health check asks the bot's own /healthz.
-    variables: { DEMO_HEALTH_URL: `http://127.0.0.1:${botPort}/healthz` },
+    variables: { DEMO_HEALTH_URL: `http://127.0.0.1:${botPort}/healthz`, ...github?.variables },
   });
   const user = new SlackUserClient({ botUrl: `http://127.0.0.1:${botPort}/slack/events`, signingSecret: LOCAL_SIGNING_SECRET, emulator });
   const consoleServer = new ConsoleServer({ emulator, user });
@@ -90,6 +98,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   return {
     consoleUrl,
     emulator,
+    github: github?.emulator,
     user,
     bot,
     worker,
@@ -100,6 +109,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       await bot.stop();
       await emulator.stop();
       await registry?.stop();
+      await github?.stop();
       await redis?.stop();
     },
   };

@@ -25,6 +25,7 @@ import { JobMetricsCollector } from '../ops/job-metrics.js';
 import { RollbotMetrics } from '../ops/metrics.js';
 import { mountOpsRoutes, type OpsOptions } from '../ops/ops-routes.js';
 import { createLogger, type Logger } from './logger.js';
+import { pullRequestLookup } from './github-access.js';
 
 export interface BotProcessOptions {
   config: LoadedConfig;
@@ -41,6 +42,8 @@ export interface BotProcessOptions {
   clock?: () => number;
   logger?: Logger;
   queueBoard?: OpsOptions['queueBoard'];
+  /** Variables holding secrets the config names (the GitHub token for PR lookups); default process.env. */
+  variables?: Record<string, string | undefined>;
 }
 
 export interface RunningBot {
@@ -89,6 +92,7 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
     approvers: new ApproverDirectory(client),
     publisher: new SlackApprovalPublisher(client),
     runs: new RedisRunStateStore(redis),
+    pulls: pullRequestLookup(options.config, options.variables ?? process.env),
     clock: options.clock ?? Date.now,
   });
   const app = createBoltApp({

@@ -20,6 +20,9 @@ import { AuditLog } from '../jobs/release/audit-log.js';
 import { releaseProcessor } from '../jobs/release/release-processor.js';
 import { SlackApprovalPublisher } from '../bot/slack-approval-publisher.js';
 import { releaseIntegrations } from './release-integrations.js';
+import { gitCredentialsFor } from './git-access.js';
+import { githubTokenSource } from './github-access.js';
+import { useGitCredentials } from '../core/credentials/git-credentials.js';
 import { redeployProcessor } from '../jobs/redeploy/redeploy-processor.js';
 import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
 import { SlackRedeployNotifier } from '../bot/slack-redeploy-notifier.js';
@@ -66,6 +69,10 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const queues = new JobEnqueuer(connections.queues, connections.queuePrefix);
   const locks = new DeployLocks(redis);
   const variables = options.variables ?? {};
+  // One GitHub credential for the API and git, so an App's installation token is fetched once an hour.
+  const githubTokens = githubTokenSource(options.config, variables);
+  // Every git process of this worker (Flux, source and catalog repos) gets these credentials.
+  useGitCredentials(gitCredentialsFor(options.config, variables, githubTokens));
   const worker = new RollbotWorker({
     connection: connections.queues,
     processors: {
@@ -82,7 +89,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
         publisher: new SlackApprovalPublisher(client),
         enqueue: (data, key, delayMs) => queues.enqueue(data, key, delayMs),
         secrets: variables,
-        integrations: releaseIntegrations(options.config, variables),
+        integrations: releaseIntegrations(options.config, variables, githubTokens),
         clock: options.clock ?? Date.now,
       }),
       redeploy: redeployProcessor({

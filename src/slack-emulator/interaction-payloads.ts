@@ -15,6 +15,8 @@ export interface BlockActionFields {
     value: string | undefined;
     type: string;
     text: unknown;
+    /** A select menu sends the chosen option instead of a value. */
+    selectedOption?: unknown;
   };
   actionTs: string;
   responseUrl: string;
@@ -47,7 +49,7 @@ export function blockActionsPayload(ws: WorkspaceRef, f: BlockActionFields): Rec
         action_id: f.action.actionId,
         block_id: f.action.blockId,
         ...(f.action.text !== undefined ? { text: f.action.text } : {}),
-        ...(f.action.value !== undefined ? { value: f.action.value } : {}),
+        ...(f.action.selectedOption !== undefined ? { selected_option: f.action.selectedOption } : f.action.value !== undefined ? { value: f.action.value } : {}),
         type: f.action.type,
         action_ts: f.actionTs,
       },

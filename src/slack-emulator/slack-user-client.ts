@@ -203,6 +203,10 @@ export class SlackUserClient {
     const blocks = recorded?.blocks ?? ephemeral?.blocks;
     const found = findActionElement(blocks, options.actionId);
     const value = options.value ?? (typeof found?.element.value === 'string' ? found.element.value : undefined);
+    // A select menu: Slack sends the option the user chose, and only options the menu has exist.
+    const menuOptions = found?.element.type === 'static_select' && Array.isArray(found.element.options) ? (found.element.options as Array<{ value?: string }>) : undefined;
+    const selectedOption = menuOptions ? menuOptions.find((o) => o.value === options.value) : undefined;
+    if (menuOptions && !selectedOption) throw new Error(`Slack emulator: the menu '${options.actionId}' has no option with value ${String(options.value)}`);
     const message = recorded
       ? messageJson(recorded, this.emulator.identity)
       : { type: 'message', ts: options.messageTs, text: ephemeral?.text ?? '', blocks: blocks ?? [] };
@@ -220,7 +224,8 @@ export class SlackUserClient {
         blockId: options.blockId ?? found?.blockId ?? randomId('b', 3),
         value,
         type: typeof found?.element.type === 'string' ? found.element.type : 'button',
-        text: found?.element.text,
+        text: menuOptions ? undefined : found?.element.text,
+        selectedOption,
       },
       actionTs: `${this.nowSec()}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`,
       responseUrl: this.emulator.responseUrlFor(channel, user, { messageTs: options.messageTs }),

@@ -28,6 +28,8 @@ export interface HarnessOptions {
   environments?: Record<string, Record<string, unknown>>;
   /** Variables the worker sees (secrets, pipeline inputs). */
   workerVariables?: Record<string, string | undefined>;
+  /** Variables the bot sees (the GitHub token for PR lookups). */
+  botVariables?: Record<string, string | undefined>;
   /** Run the bot in Socket Mode (an app-level token) instead of HTTP. */
   socketMode?: boolean;
   /** Sentinel or Cluster the test started, instead of a private redis-server. */
@@ -66,6 +68,7 @@ export class BotHarness {
   release?: ReleaseFixture;
   sourceMain: string[] = [];
   workerVariables: Record<string, string | undefined> = {};
+  botVariables: Record<string, string | undefined> = {};
   socket?: SocketModeEmulator;
   botPort = 0;
   /** The bot's clock; tests move it forward to pass deadlines. */
@@ -124,6 +127,7 @@ export class BotHarness {
     );
     h.config = loadConfig(h.configPath);
     h.workerVariables = options.workerVariables ?? {};
+    h.botVariables = options.botVariables ?? {};
     await h.startBot();
     if (options.worker !== false) await h.startWorker();
     return h;
@@ -142,6 +146,7 @@ export class BotHarness {
       port: this.botPort,
       queueBoard: { user: 'ops', password: 'board-secret' },
       clock: () => this.now(),
+      variables: this.botVariables,
     });
     this.user = new SlackUserClient({ botUrl: `http://127.0.0.1:${this.botPort}/slack/events`, signingSecret: SIGNING_SECRET, emulator: this.emulator });
   }

@@ -5,6 +5,8 @@ import { RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION } from '../../jobs/release
 import { handleApprove } from './release-handler.js';
 import { SITE_PICK_ACTION, SITE_PICK_PATTERN } from '../../jobs/site-choice.js';
 import { handleSitePick } from './site-pick-handler.js';
+import { handleRolloutPick } from './rollout-handler.js';
+import { ROLLOUT_PICK_ACTION } from '../render/pull-request-picker.js';
 import { servicesTable, SERVICES_PAGE_ACTIONS } from '../render/services-message.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
@@ -25,7 +27,7 @@ function parseValue(value: string | undefined): Record<string, unknown> {
   throw new InvalidInput('That button is out of date. Run the command again.');
 }
 
-export const HANDLED_ACTIONS = [...SERVICES_PAGE_ACTIONS, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION, SITE_PICK_PATTERN] as const;
+export const HANDLED_ACTIONS = [...SERVICES_PAGE_ACTIONS, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION, SITE_PICK_PATTERN, ROLLOUT_PICK_ACTION] as const;
 
 export async function handleAction(deps: RouterDeps, actionId: string, value: string | undefined, ctx: RequestContext): Promise<ActionReply> {
   const payload = parseValue(value);
@@ -48,6 +50,9 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
     }
     case RELEASE_APPROVE_ACTION:
       return handleApprove(deps, String(payload.id), ctx);
+    case ROLLOUT_PICK_ACTION:
+      // The queued notice replaces the list, so the same list cannot start a second rollout.
+      return { ...(await handleRolloutPick(deps, payload, ctx)), replaceOriginal: true };
     case RELEASE_RETRY_ACTION: {
       const env = environmentOf(deps.config, String(payload.env));
       const { jobId, created } = await deps.enqueuer.enqueue(

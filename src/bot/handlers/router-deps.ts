@@ -14,6 +14,7 @@ import type { RedisRunStateStore } from '../../jobs/redeploy/redis-run-state-sto
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { plainMessage, type SlackMessage } from '../render/block-kit.js';
 import type { CommandSource } from '../../core/commands/parse.js';
+import type { PullRequestLookup } from './rollout-pull-request.js';
 
 export interface RouterDeps {
   config: LoadedConfig;
@@ -26,6 +27,8 @@ export interface RouterDeps {
   approvers: ApproverDirectory;
   publisher: ApprovalPublisher;
   runs: RedisRunStateStore;
+  /** The code host's pull requests for `/rollout <service>`; absent without `github` in the config. */
+  pulls?: PullRequestLookup;
   /** Injectable for deadlines and lock timestamps (tests move time forward). */
   clock: () => number;
 }

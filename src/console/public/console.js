@@ -422,6 +422,17 @@ async function init() {
     const dismiss = target.closest('[data-dismiss]');
     if (dismiss instanceof HTMLElement) void post('/console/dismiss', { id: dismiss.dataset.dismiss, user: state.user }).catch(() => undefined);
   });
+  // A select menu in a message acts when an option is chosen, as in Slack.
+  $('#messages').addEventListener('change', (event) => {
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !select.value || select.closest('form')) return;
+    const messageEl = /** @type {HTMLElement | null} */ (select.closest('.msg'));
+    if (!messageEl) return;
+    const { actionId, blockId } = select.dataset;
+    void post('/console/action', { actionId, value: select.value, blockId, channel: messageEl.dataset.channel, messageTs: messageEl.dataset.ts, user: state.user }).catch(
+      (error) => toast(`Choice failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  });
   const input = /** @type {HTMLTextAreaElement} */ ($('#composer-input'));
   const submit = () => {
     const text = input.value.trim();

@@ -38,6 +38,8 @@ export interface RolloutCommand {
   kind: 'rollout';
   service: string;
   pr?: number;
+  /** The head branch of the PR to roll out (`/rollout papi my-feature`). */
+  branch?: string;
   env?: string;
   sha?: string;
   dryRun: boolean;

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInput } from '../errors.js';
-import { validateEnvironmentName, validateImageTag, validatePrNumber, validateServiceName, validateSha } from '../validate.js';
+import { validateBranchName, validateEnvironmentName, validateImageTag, validatePrNumber, validateServiceName, validateSha } from '../validate.js';
 import { FLUX_GET_TARGETS, FLUX_RESOURCE_KINDS, FLUX_WRITE_ACTIONS, type Command } from './command.js';
 import { parseQuestion } from './questions.js';
 import { parseRedeployArgs } from '../pipeline/args.js';
@@ -32,13 +32,16 @@ function parseRollout(args: string[]): Command {
     sha: { type: 'string' },
     'dry-run': { type: 'boolean' },
   });
-  const [service, pr, ...extra] = positionals;
+  const [service, prOrBranch, ...extra] = positionals;
   if (!service) throw new InvalidInput(`Which service? Usage: ${USAGE.rollout}`);
   if (extra.length) tooMany('rollout', extra);
+  // A number (or #42) is a PR; anything else names the PR's head branch.
+  const isNumber = prOrBranch !== undefined && /^#?[0-9]+$/.test(prOrBranch.trim());
   return {
     kind: 'rollout',
     service: validateServiceName(service),
-    pr: pr === undefined ? undefined : validatePrNumber(pr),
+    pr: isNumber ? validatePrNumber(prOrBranch) : undefined,
+    ...(prOrBranch !== undefined && !isNumber ? { branch: validateBranchName(prOrBranch) } : {}),
     env: values.env === undefined ? undefined : validateEnvironmentName(String(values.env)),
     sha: values.sha === undefined ? undefined : validateSha(String(values.sha)),
     dryRun: values['dry-run'] === true,

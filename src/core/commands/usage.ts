@@ -1,7 +1,7 @@
 /** Usage text, shared by the help reply, parse errors and the README. */
 export const USAGE: Record<string, string> = {
   rollout:
-    '`/rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run]` sets the image tag to `ps-<pr>-<sha7>` in the Flux repo, commits and pushes.',
+    '`/rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run]` sets the image tag to `ps-<pr>-<sha7>` in the Flux repo, commits and pushes; `<pr>` may be the PR\'s branch instead, or left out to take your open PR from GitHub.',
   release:
     '`/release <service> <sha> [--env prod] [--tag <tag>] [--pr <n>]` checks the commit and its image, lists the commits since what prod runs, and asks for approval.',
   redeploy:

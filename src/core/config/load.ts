@@ -56,6 +56,12 @@ export function parseConfig(raw: unknown, source: string): LoadedConfig {
     }
     for (const svc of Object.values(env.services)) if (svc.sourceRepo) svc.sourceRepo = resolveFrom(base, svc.sourceRepo);
   }
+  if (config.git.sshKeyFile) config.git.sshKeyFile = resolveFrom(base, config.git.sshKeyFile);
+  if (config.git.knownHostsFile) config.git.knownHostsFile = resolveFrom(base, config.git.knownHostsFile);
+  if (config.github?.app) config.github.app.privateKeyFile = resolveFrom(base, config.github.app.privateKeyFile);
+  if (config.git.sshKeyFile && !config.git.knownHostsFile) {
+    throw new ConfigError(`${source}: 'git.sshKeyFile' needs 'git.knownHostsFile' too: host keys are always checked. Add the server's key (ssh-keyscan -H <host> > known_hosts) and name that file.`);
+  }
   if (config.defaultEnvironment && !config.environments[config.defaultEnvironment]) {
     throw new ConfigError(
       `${source}: 'defaultEnvironment' names '${config.defaultEnvironment}', which is not under 'environments' (known: ${Object.keys(config.environments).join(', ')}).`,

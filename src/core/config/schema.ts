@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { githubSchema, jiraSchema, releaseSchema } from '../release/release-config.js';
+import { gitCredentialsShape } from '../credentials/credentials-config.js';
 
 const serviceName = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be a lowercase service name like papi');
 
@@ -18,6 +19,8 @@ export const serviceOverrideSchema = z
       .optional(),
     /** The Flux ImagePolicy whose setter markers (`# {"$imagepolicy": "ns:<policy>"}`) are the service's image. */
     imagePolicy: z.string().min(1).optional(),
+    /** owner/name on GitHub whose pull requests `/rollout <service>` offers (when sourceRepo is not a GitHub URL). */
+    githubRepo: z.string().min(1).optional(),
   })
   .strict();
 
@@ -64,6 +67,8 @@ export const environmentSchema = z
       .optional(),
     /** Where a service's source lives: a git URL or path with `{service}`, e.g. https://github.com/acme/{service}.git */
     sourceRepo: z.string().min(1).optional(),
+    /** GitHub owner/name with `{service}` (e.g. acme/{service}) whose open PRs `/rollout <service>` offers. */
+    githubRepo: z.string().min(1).optional(),
     /** Kustomization named in the `flux reconcile` hint when the catalog does not say. */
     kustomization: z.string().min(1).default('flux-system'),
     services: z.record(serviceName, serviceOverrideSchema).default({}),
@@ -89,6 +94,7 @@ export const configSchema = z
         authorName: z.string().min(1).default('rollbot'),
         authorEmail: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address like rollbot@example.com').default('rollbot@localhost'),
         pushAttempts: z.number().int().min(1).max(20).default(5),
+        ...gitCredentialsShape,
       })
       .strict()
       .default({}),

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { GitUnavailable, PushFailed } from '../errors.js';
 import { KeyedMutex } from '../keyed-mutex.js';
-import { git, GitCommandFailed, isPushRace } from './git.js';
+import { git, GitCommandFailed, gitFailureDetail, isPushRace } from './git.js';
 
 export interface GitIdentity {
   authorName: string;
@@ -128,7 +128,7 @@ export class FluxWorkspace {
   }
 
   private unreachable(error: unknown): GitUnavailable {
-    const detail = error instanceof GitCommandFailed ? error.result.stderr.trim().split('\n').pop() : String(error);
+    const detail = error instanceof GitCommandFailed ? gitFailureDetail(error.result.stderr) : String(error);
     return new GitUnavailable(
       `Could not fetch branch '${this.env.branch}' of the Flux repo for '${this.env.name}' (${detail}). Check fluxGitRepo, the branch and the credentials, then try again.`,
       { cause: error },

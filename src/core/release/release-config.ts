@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { githubAccessShape } from '../credentials/credentials-config.js';
 import { ConfigError } from '../errors.js';
 import { resolveRegistry, type RegistryConfig } from './registry-config.js';
 import { DEFAULT_TAG_TEMPLATE, parseTagTemplate } from './tag-template.js';
@@ -87,6 +88,7 @@ export const githubSchema = z
     /** https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise. */
     baseUrl: z.string().url().default('https://api.github.com'),
     tokenEnv: ENV_VAR.default('GITHUB_TOKEN'),
+    ...githubAccessShape,
   })
   .strict();
 

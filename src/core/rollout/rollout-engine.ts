@@ -13,6 +13,7 @@ import { FluxWorkspace, type GitIdentity } from '../flux/workspace.js';
 import { StepTracker, type Clock, type Reporter } from '../progress.js';
 import { resolvePullRequestHead, sourceRepoOf } from '../source/source-repo.js';
 import { rolloutTag } from '../tags.js';
+import { describePull } from '../pulls/pull-request-choice.js';
 import { validateImageTag, validatePrNumber, validateServiceName, validateSha } from '../validate.js';
 
 export interface RolloutRequest {
@@ -20,6 +21,8 @@ export interface RolloutRequest {
   /** Needed for the ps-<pr>-<sha7> tag; a release passes its own `tag` instead. */
   pr?: number;
   sha?: string;
+  /** The PR as the code host described it: its head is the commit, and progress names it. */
+  pullRequest?: { number: number; title: string; author: string; headSha: string };
   /** Set an explicit tag instead of `ps-<pr>-<sha7>` (releases use their own tag template). */
   tag?: string;
   dryRun?: boolean;
@@ -170,8 +173,9 @@ export class RolloutEngine {
         // After locate, so an unknown service is reported as such rather than as a missing source repo.
         sha ??= await steps.run(
           'resolve',
-          async () => (request.sha ? validateSha(request.sha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr!)),
-          (s) => `${request.sha ? '--sha' : `PR #${pr} head`} ${s.slice(0, 7)}`,
+          async () =>
+            request.sha ? validateSha(request.sha) : request.pullRequest ? validateSha(request.pullRequest.headSha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr!),
+          (s) => (request.sha ? `--sha ${s.slice(0, 7)}` : request.pullRequest ? `PR ${describePull(request.pullRequest)}` : `PR #${pr} head ${s.slice(0, 7)}`),
         );
         const tag = request.tag ?? rolloutTag(pr!, sha);
         const base = {

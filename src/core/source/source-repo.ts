@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { GitUnavailable, InvalidInput, NoPullRequest } from '../errors.js';
-import { git } from '../flux/git.js';
+import { git, gitFailureDetail } from '../flux/git.js';
 
 /** The source repository of a service: a per-service override, else the environment's template. */
 export function sourceRepoOf(env: EnvironmentConfig, service: string): string {
@@ -19,7 +19,7 @@ export async function resolvePullRequestHead(repoUrl: string, service: string, p
   const result = await git(['ls-remote', '--', repoUrl, ref], undefined, { allowFailure: true });
   if (result.exitCode !== 0) {
     throw new GitUnavailable(
-      `Could not read ${service}'s source repository ${repoUrl} (${firstError(result.stderr)}). Check its sourceRepo and credentials, then try again.`,
+      `Could not read ${service}'s source repository ${repoUrl} (${gitFailureDetail(result.stderr)}). Check its sourceRepo and credentials, then try again.`,
     );
   }
   const line = result.stdout.split('\n').find((l) => l.endsWith(`\t${ref}`));
@@ -27,7 +27,3 @@ export async function resolvePullRequestHead(repoUrl: string, service: string, p
   return line.split('\t')[0]!;
 }
 
-function firstError(stderr: string): string {
-  const lines = stderr.trim().split('\n');
-  return (lines.find((l) => l.startsWith('fatal:')) ?? lines[0] ?? 'no output').replace(/^fatal:\s*/, '');
-}
