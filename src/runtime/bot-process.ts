@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import { WebClient } from '@slack/web-api';
 import { createBoltApp } from '../bot/bolt-app.js';
 import { ApproverDirectory } from '../bot/approver-directory.js';
+import { SlackGroupMembership } from '../bot/slack-group-membership.js';
+import { EnvironmentAccess } from '../core/permissions/environment-access.js';
 import { SlackApprovalPublisher } from '../bot/slack-approval-publisher.js';
 import { ApprovalStore } from '../jobs/release/approval-store.js';
 import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
@@ -68,6 +70,8 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   });
   mountOpsRoutes(web, { metrics, redis, enqueuer, queueBoard: options.queueBoard });
 
+  // One membership cache for approvers and rolloutBy/releaseBy, on the bot's clock.
+  const membership = new SlackGroupMembership(client, 60_000, options.clock ?? Date.now);
   const router = new CommandRouter({
     config: options.config,
     enqueuer,
@@ -76,7 +80,8 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
     locks: new DeployLocks(redis),
     audit: new AuditLog(redis),
     approvals,
-    approvers: new ApproverDirectory(client),
+    approvers: new ApproverDirectory(membership),
+    access: new EnvironmentAccess(membership),
     publisher: new SlackApprovalPublisher(client),
     runs: new RedisRunStateStore(redis),
     clock: options.clock ?? Date.now,

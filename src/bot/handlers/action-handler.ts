@@ -4,7 +4,7 @@ import { SAVE_CATALOG_ACTION } from '../../jobs/catalog-actions.js';
 import { RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION } from '../../jobs/release/release-actions.js';
 import { handleApprove } from './release-handler.js';
 import { servicesTable, SERVICES_PAGE_ACTION } from '../render/services-message.js';
-import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { assertMay, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 /** What a button click does to the message it was on. */
 export interface ActionReply extends Reply {
@@ -35,6 +35,8 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
     }
     case SAVE_CATALOG_ACTION: {
       const env = environmentOf(deps.config, String(payload.env));
+      // Saving writes the catalog: the same rule as /services regenerate --save.
+      await assertMay(deps, env, 'rollout', ctx, 'save the catalog of');
       // Keyed on the preview: pressing Save twice saves once.
       const { jobId, created } = await deps.enqueuer.enqueue(
         { kind: 'catalog', action: 'save', origin: originOf(ctx), env: env.name, fromJob: String(payload.job) },
@@ -46,6 +48,8 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
       return handleApprove(deps, String(payload.id), ctx);
     case RELEASE_RETRY_ACTION: {
       const env = environmentOf(deps.config, String(payload.env));
+      // A new check starts a release request: the same rule as /release.
+      await assertMay(deps, env, 'release', ctx);
       const { jobId, created } = await deps.enqueuer.enqueue(
         {
           kind: 'release',

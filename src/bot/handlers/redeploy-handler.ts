@@ -3,7 +3,7 @@ import { InvalidInput } from '../../core/errors.js';
 import { listRecentRuns, newRunId, RunNotFound, resumeCommand } from '../../core/pipeline/index.js';
 import type { PhaseStatus } from '../../core/pipeline/index.js';
 import { redeploySettings } from '../../core/config/environment-settings.js';
-import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { assertMay, environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 const EMOJI = (status: PhaseStatus) =>
   status === 'completed' ? '✅' : status === 'failed' ? '❌' : status === 'running' ? '⏳' : status.startsWith('skipped') ? '⏭️' : '⚪';
@@ -30,6 +30,8 @@ export async function handleRedeploy(deps: RouterDeps, command: RedeployCommand,
       const env = await environmentFor(deps, ctx, command.env);
       redeploySettings(env);
       const { args } = command;
+      // Dry runs and verify-only runs change nothing: only the channel rule applies to them.
+      await assertMay(deps, env, args.dryRun || args.verifyOnly ? 'use' : 'rollout', ctx, 'redeploy');
       if (args.resume) {
         const state = await deps.runs.get(args.resume);
         if (!state) throw new RunNotFound(args.resume);

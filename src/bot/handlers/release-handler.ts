@@ -2,7 +2,7 @@ import type { ReleaseCommand } from '../../core/commands/command.js';
 import { environmentOf } from '../../core/config/load.js';
 import { releaseSettings } from '../../core/config/environment-settings.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
-import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { assertMay, environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 import { describeApprovers } from '../approver-directory.js';
 
 /** `/release`: refused early when the environment cannot take it; the rest is a queued job. */
@@ -10,6 +10,7 @@ export async function handleRelease(deps: RouterDeps, command: ReleaseCommand, c
   const env = await environmentFor(deps, ctx, command.env);
   if (env.readOnly) throw new ReadOnlyEnvironment(env.name);
   releaseSettings(env);
+  await assertMay(deps, env, 'release', ctx);
   await deps.locks.assertMayDeploy(env.name, ctx.user);
   const { jobId, created } = await deps.enqueuer.enqueue(
     { kind: 'release', action: 'prepare', origin: originOf(ctx), env: env.name, service: command.service, sha: command.sha, tag: command.tag, pr: command.pr },

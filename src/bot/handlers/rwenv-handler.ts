@@ -1,5 +1,6 @@
 import type { Command } from '../../core/commands/command.js';
 import { environmentOf } from '../../core/config/load.js';
+import { assertChannel } from '../../core/permissions/environment-access.js';
 import { ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 /** `/rwenv list|cur|set`: quick Redis reads and writes, answered in the ack. */
@@ -20,6 +21,8 @@ export async function handleRwenv(deps: RouterDeps, command: Extract<Command, { 
     }
     case 'set': {
       const env = environmentOf(config, command.env);
+      // Binding a channel the environment may not be used from would only lead to refusals.
+      assertChannel(env, ctx.channel);
       await bindings.set(ctx.channel, env.name);
       return inChannel(`<@${ctx.user}> set this channel's rwenv to \`${env.name}\`${env.readOnly ? ' (read-only)' : ''}.`);
     }

@@ -6,7 +6,7 @@ import type { EnvironmentConfig } from '../../core/config/schema.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { plainMessage } from '../render/block-kit.js';
 import { serviceDetail, servicesTable } from '../render/services-message.js';
-import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { assertMay, environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 function catalogOf(deps: RouterDeps, env: EnvironmentConfig): CatalogData {
   const catalog = deps.catalogs.get(env);
@@ -27,6 +27,7 @@ export async function handleServices(deps: RouterDeps, command: ServicesCommand,
   switch (command.action) {
     case 'regenerate': {
       if (command.save && env.readOnly) throw new ReadOnlyEnvironment(env.name);
+      await assertMay(deps, env, command.save ? 'rollout' : 'use', ctx, 'save the catalog of');
       const { jobId, created } = await deps.enqueuer.enqueue(
         { kind: 'catalog', action: 'regenerate', origin: originOf(ctx), env: env.name, save: command.save },
         ctx.idempotencyKey,
