@@ -13,7 +13,7 @@ import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
 import { CommandRouter } from '../bot/command-router.js';
 import { CatalogStore } from '../core/catalog/catalog-store.js';
 import type { LoadedConfig } from '../core/config/load.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, portInUse } from '../core/errors.js';
 import { ChannelBindings } from '../jobs/channel-bindings.js';
 import { EventDedupe } from '../jobs/event-dedupe.js';
 import { JobEnqueuer } from '../jobs/job-enqueuer.js';
@@ -33,6 +33,8 @@ export interface BotProcessOptions {
   slackAppToken?: string;
   slackApiUrl?: string;
   port: number;
+  /** Interface for /slack/events and the ops endpoints; every interface when unset (containers). */
+  host?: string;
   queuePrefix?: string;
   clock?: () => number;
   logger?: Logger;
@@ -101,13 +103,23 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   });
 
   let opsServer: Server | undefined;
-  if (options.slackAppToken) {
-    await app.start();
-    opsServer = await new Promise<Server>((resolve) => {
-      const server = web.listen(options.port, () => resolve(server));
-    });
-  } else {
-    await app.start(options.port);
+  const listen = { port: options.port, ...(options.host ? { host: options.host } : {}) };
+  try {
+    if (options.slackAppToken) {
+      await app.start();
+      opsServer = await new Promise<Server>((resolve, reject) => {
+        const server = web.listen(listen, () => resolve(server)).once('error', reject);
+      });
+    } else {
+      await app.start(listen);
+    }
+  } catch (error) {
+    await app.stop().catch(() => undefined);
+    await jobMetrics.close();
+    await enqueuer.close();
+    redis.disconnect();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(options.port);
+    throw error;
   }
   return {
     app,
