@@ -203,7 +203,9 @@ export class SlackUserClient {
     const value = options.value ?? (typeof found?.element.value === 'string' ? found.element.value : undefined);
     const message = recorded
       ? messageJson(recorded, this.emulator.identity)
-      : { type: 'message', ts: options.messageTs, text: ephemeral?.text ?? '', blocks: blocks ?? [] };
+      : ephemeral
+        ? undefined // Slack sends no `message` for a click in an ephemeral message
+        : { type: 'message', ts: options.messageTs, text: '', blocks: blocks ?? [] };
     const triggerId = this.triggerFor(user, options.triggerId);
     const payload = blockActionsPayload(this.ws, {
       userId: user,
@@ -211,7 +213,7 @@ export class SlackUserClient {
       channelId: channel,
       channelName: this.emulator.channelName(channel),
       messageTs: options.messageTs,
-      message,
+      ...(message ? { message } : {}),
       isEphemeral: ephemeral !== undefined,
       action: {
         actionId: options.actionId,
