@@ -138,6 +138,9 @@ describe('buttons are checked like commands', () => {
 
     await h.user.slashCommand({ command: '/release', text: `papi ${head} --env gated`, channel: 'C_REL', user: 'U_DAVE' });
     const failed = await h.waitForMessage('C_REL', /No tag matching main-.* is in the registry yet/);
+    // A build CI has not pushed yet is something to wait for, not an internal error.
+    expect(messageText(failed)).toMatch(/Wait for the build to push it, then press Retry check \(or pass --tag <tag>\)/);
+    expect(messageText(failed)).not.toContain('Something went wrong');
     await h.release!.pushBuild(head);
     expect(await click(failed, 'release_retry', 'U_EVE')).toContain('may request releases of `gated`');
     expect(await click(failed, 'release_retry', 'U_ALICE')).toMatch(/Queued a new check of papi/);
