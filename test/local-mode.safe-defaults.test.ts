@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startLocalMode, type LocalMode } from '../src/local-mode/local-mode.js';
 import { ConsoleServer } from '../src/console/console-server.js';
-import { freePort } from '../src/local-mode/redis-process.js';
+import { createServer } from 'node:net';
+import { loadConfig } from '../src/core/config/load.js';
+import { freePort, RedisProcess } from '../src/local-mode/redis-process.js';
+import { startBot } from '../src/runtime/bot-process.js';
 import { SlackUserClient, SlackWebApiEmulator } from '../src/slack-emulator/index.js';
 import { removeDir, tempDir } from './support/git-fixtures.js';
 
@@ -90,6 +93,21 @@ describe('local mode listens on loopback unless HOST opens it', () => {
       await second.stop();
       await first.stop();
       await emulator.stop();
+    }
+  });
+
+  it('the bot’s port already in use is a sentence too, and nothing is left connected', async () => {
+    const redis = await new RedisProcess().start();
+    const taken = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(
+        startBot({ config: loadConfig(configPath), redisUrl: redis.url, slackBotToken: 'xoxb-t', slackSigningSecret: 's', port, host: '127.0.0.1' }),
+      ).rejects.toMatchObject({ code: 'setup_problem', userMessage: `Port ${port} is in use. Stop whatever uses it, or start with PORT=<another port>.` });
+    } finally {
+      await new Promise((r) => taken.close(r));
+      await redis.dispose();
     }
   });
 });
