@@ -97,6 +97,22 @@ describe('rolloutBy: who may roll out', () => {
   });
 });
 
+describe('locks follow the same people', () => {
+  it('only someone who may roll out or release may lock or unlock the environment', async () => {
+    const refused = await h.user.slashCommand({ command: '/lock', text: 'rdebug freeze', channel: 'C_GUARD', user: 'U_CAROL' });
+    expect(ackText(refused)).toContain('Only <@U_ALICE> or members of <!subteam^S_DEPLOYERS> may lock `rdebug` (those in its rolloutBy).');
+    const locked = await h.user.slashCommand({ command: '/lock', text: 'rdebug freeze', channel: 'C_GUARD', user: 'U_BOB' });
+    try {
+      expect(ackText(locked)).toContain('locked `rdebug`: freeze');
+      const forced = await h.user.slashCommand({ command: '/unlock', text: 'rdebug --force', channel: 'C_GUARD', user: 'U_CAROL' });
+      expect(ackText(forced)).toContain('may unlock `rdebug`');
+    } finally {
+      const unlocked = await h.user.slashCommand({ command: '/unlock', text: 'rdebug', channel: 'C_GUARD', user: 'U_BOB' });
+      expect(ackText(unlocked)).toContain('unlocked `rdebug`');
+    }
+  });
+});
+
 describe('channels: where an environment may be used from', () => {
   it('refuses commands from other channels, naming the allowed ones', async () => {
     const ack = await rollout('papi 42 --env rdebug', 'C_ELSEWHERE', 'U_ALICE');

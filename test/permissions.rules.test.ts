@@ -41,6 +41,21 @@ describe('environment access rules (core, no Slack)', () => {
     await expect(access.assertMay(env, 'release', { user: 'U1', channel: 'C_OPS' })).rejects.toBeInstanceOf(NotAllowedToAct);
   });
 
+  it('locking (deploy) is for whoever may change the environment in a way it can be changed', async () => {
+    const access = new EnvironmentAccess(new TableMembership({ S_REL: ['U3'] }));
+    const both = { ...env, release: {} };
+    await access.assertMay(both, 'deploy', { user: 'U3', channel: 'C_OPS' });
+    await access.assertMay(both, 'deploy', { user: 'U1', channel: 'C_OPS' });
+    await expect(access.assertMay(both, 'deploy', { user: 'U4', channel: 'C_OPS' }, 'lock')).rejects.toThrow(
+      'Only <@U1>, members of <!subteam^S_SRE> or members of <!subteam^S_REL> may lock `prod` (those in its rolloutBy or releaseBy).',
+    );
+    // Releases only: releaseBy decides. An empty list of a way that exists means anyone.
+    await expect(access.assertMay({ ...both, allowRollout: false }, 'deploy', { user: 'U1', channel: 'C_OPS' })).rejects.toBeInstanceOf(NotAllowedToAct);
+    await access.assertMay({ ...both, releaseBy: [] }, 'deploy', { user: 'U4', channel: 'C_OPS' });
+    // No release settings: an empty releaseBy does not open locks to everyone.
+    await expect(access.assertMay({ ...env, releaseBy: [] }, 'deploy', { user: 'U4', channel: 'C_OPS' })).rejects.toBeInstanceOf(NotAllowedToAct);
+  });
+
   it('the channel rule comes first and applies to every action, naming the channels', async () => {
     const access = new EnvironmentAccess(new TableMembership({}));
     const refusal = access.assertMay(env, 'use', { user: 'U1', channel: 'C_RANDOM' });

@@ -11,7 +11,7 @@ export async function handleLock(deps: RouterDeps, command: Extract<Command, { k
   switch (command.kind) {
     case 'lock': {
       const env = environmentOf(deps.config, command.env);
-      await assertMay(deps, env, 'use', ctx);
+      await assertMay(deps, env, 'deploy', ctx, 'lock');
       const result = await deps.locks.lock(env.name, ctx.user, command.reason, now);
       if (!result.ok) {
         if (result.lock.holder === ctx.user) return ephemeral(`You already hold the lock on \`${env.name}\`.`);
@@ -22,7 +22,7 @@ export async function handleLock(deps: RouterDeps, command: Extract<Command, { k
     }
     case 'unlock': {
       const env = environmentOf(deps.config, command.env);
-      await assertMay(deps, env, 'use', ctx);
+      await assertMay(deps, env, 'deploy', ctx, 'unlock');
       const released = await deps.locks.unlock(env.name, ctx.user, command.force);
       const forced = released.holder !== ctx.user;
       await deps.audit.append({ type: 'unlock', who: ctx.user, env: env.name, detail: forced ? `forced; held by ${released.holder}` : undefined, at: now });

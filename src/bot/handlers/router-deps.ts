@@ -56,7 +56,7 @@ export async function environmentFor(deps: RouterDeps, ctx: RequestContext, expl
 }
 
 /** Refuses (with a sentence saying who may, or from where) unless ctx may do this to env. */
-export function assertMay(deps: RouterDeps, env: EnvironmentConfig, action: 'rollout' | 'release' | 'use', ctx: RequestContext, doing?: string): Promise<void> {
+export function assertMay(deps: RouterDeps, env: EnvironmentConfig, action: 'rollout' | 'release' | 'deploy' | 'use', ctx: RequestContext, doing?: string): Promise<void> {
   return deps.access.assertMay(env, action, { user: ctx.user, channel: ctx.channel }, doing);
 }
 

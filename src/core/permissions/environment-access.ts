@@ -2,15 +2,18 @@ import { NotAllowedToAct, WrongChannelForEnvironment } from './access-errors.js'
 import { isUserGroup, mentionOf, orList, type AccessRules } from './access-rules.js';
 import type { GroupMembership } from './group-membership.js';
 
-/** What someone wants to do with an environment, and which list decides it. */
-export type EnvironmentAction = 'rollout' | 'release' | 'use';
+/**
+ * What someone wants to do with an environment, and which list decides it. `deploy` (locks) is for
+ * anyone who may roll out or release there; `use` checks only the channel.
+ */
+export type EnvironmentAction = 'rollout' | 'release' | 'deploy' | 'use';
 
-const VERB: Record<Exclude<EnvironmentAction, 'use'>, string> = {
+const VERB: Record<'rollout' | 'release', string> = {
   rollout: 'roll out to',
   release: 'request releases of',
 };
 
-const LIST: Record<Exclude<EnvironmentAction, 'use'>, keyof AccessRules> = {
+const LIST: Record<'rollout' | 'release', keyof AccessRules> = {
   rollout: 'rolloutBy',
   release: 'releaseBy',
 };
@@ -23,6 +26,10 @@ export interface Actor {
 
 export interface EnvironmentRef extends Partial<AccessRules> {
   name: string;
+  /** Which ways of changing it exist decide whose list counts for locks. */
+  readOnly?: boolean;
+  allowRollout?: boolean;
+  release?: unknown;
 }
 
 /**
@@ -39,10 +46,24 @@ export class EnvironmentAccess {
   async assertMay(env: EnvironmentRef, action: EnvironmentAction, actor: Actor, doing?: string): Promise<void> {
     assertChannel(env, actor.channel);
     if (action === 'use') return;
+    if (action === 'deploy') return this.assertMayDeploy(env, actor, doing ?? 'lock or unlock');
     const allowed = env[LIST[action]] ?? [];
     if (await this.isListed(allowed, actor.user)) return;
     throw new NotAllowedToAct(
       `Only ${orList(allowed.map(describePrincipal))} may ${doing ?? VERB[action]} \`${env.name}\`. Ask one of them to do it, or ask an admin to add you to ${LIST[action]} of \`${env.name}\` in the config.`,
+    );
+  }
+
+  /** Locks: whoever may change the environment in one of the ways it can be changed. */
+  private async assertMayDeploy(env: EnvironmentRef, actor: Actor, doing: string): Promise<void> {
+    const rollouts = !env.readOnly && env.allowRollout !== false;
+    const releases = env.release !== undefined;
+    const counted: Array<'rolloutBy' | 'releaseBy'> = [...(rollouts || !releases ? (['rolloutBy'] as const) : []), ...(releases ? (['releaseBy'] as const) : [])];
+    const lists = counted.map((key) => env[key] ?? []);
+    for (const list of lists) if (await this.isListed(list, actor.user)) return;
+    const allowed = [...new Set(lists.flat())];
+    throw new NotAllowedToAct(
+      `Only ${orList(allowed.map(describePrincipal))} may ${doing} \`${env.name}\` (those in its ${counted.join(' or ')}). Ask one of them to do it.`,
     );
   }
 
