@@ -96,6 +96,29 @@ describe('local mode listens on loopback unless HOST opens it', () => {
     }
   });
 
+  it('the console tells the person when the bot cannot be reached, in words', async () => {
+    const emulator = new SlackWebApiEmulator({ token: 'xoxb-t' });
+    await emulator.start();
+    const deadBot = await freePort();
+    const user = new SlackUserClient({ botUrl: `http://127.0.0.1:${deadBot}/slack/events`, signingSecret: 's', emulator });
+    const consoleServer = new ConsoleServer({ emulator, user, bindChannels: false });
+    try {
+      await consoleServer.start(0);
+      const response = await fetch(`http://127.0.0.1:${consoleServer.port}/console/say`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: '/rollout papi 42', channel: 'C_DEPLOY', user: 'U_ALICE' }),
+      });
+      expect(response.status).toBe(500);
+      const notice = consoleServer.feed.itemsFor('U_ALICE').find((i) => /Could not deliver/.test(i.text ?? ''));
+      expect(notice?.text).toMatch(/^Could not deliver that to the bot \(.+\)\. It may have stopped: check the terminal running `npm start`, then try again\.$/);
+      expect(notice?.text).not.toContain('Something went wrong');
+    } finally {
+      await consoleServer.stop();
+      await emulator.stop();
+    }
+  });
+
   it('the bot’s port already in use is a sentence too, and nothing is left connected', async () => {
     const redis = await new RedisProcess().start();
     const taken = createServer();
