@@ -80,6 +80,25 @@ describe('slash commands from Enterprise Grid', () => {
   });
 });
 
+describe('events from an org-wide install', () => {
+  it('a mention with enterprise_id and an enterprise authorization is answered in its thread', async () => {
+    await h.user.slashCommand({ command: '/rwenv', text: 'set rdebug', channel: 'C_ORGEV', user: 'W0ENTBOB' });
+    // The message exists in the channel, so the bot's thread reply has a parent.
+    const { ts } = h.emulator.recordUserMessage({ channel: 'C_ORGEV', user: 'W0ENTBOB', text: 'what namespace is papi in?' });
+    const payload = jsonFixture('event_app_mention_org_install.json', {
+      ...base,
+      user: 'W0ENTBOB',
+      channel: 'C_ORGEV',
+      text: 'what namespace is papi in?',
+      ts,
+      event_id: 'Ev0ORGMENTION',
+    });
+    expect((await sendJson(payload)).status).toBe(200);
+    const reply = await h.waitForMessage('C_ORGEV', /runwhen-local/);
+    expect(reply.thread_ts).toBe(ts);
+  });
+});
+
 describe('a button in an ephemeral message (no `message` in the payload)', () => {
   it('is answered through response_url, replacing the ephemeral; chat.update is never tried', async () => {
     const services = Object.fromEntries(
