@@ -32,6 +32,18 @@ describe('environment access rules (core, no Slack)', () => {
     expect(groups.asked).toBe(1);
   });
 
+  it('a group Slack cannot answer for only matters when nothing else lets the user in', async () => {
+    const failing: GroupMembership = {
+      isMember: async (group, user) => {
+        if (group === 'S_GONE') throw new Error('no_such_subteam');
+        return group === 'S_OK' && user === 'U5';
+      },
+    };
+    const access = new EnvironmentAccess(failing);
+    expect(await access.isListed(['S_GONE', 'S_OK'], 'U5')).toBe(true);
+    await expect(access.isListed(['S_GONE', 'S_OK'], 'U6')).rejects.toThrow('no_such_subteam');
+  });
+
   it('rolloutBy and releaseBy are separate lists', async () => {
     const access = new EnvironmentAccess(new TableMembership({ S_REL: ['U3'] }));
     await access.assertMay(env, 'release', { user: 'U3', channel: 'C_OPS' });
