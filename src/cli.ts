@@ -6,7 +6,7 @@ import { runLocal } from './cli/local-command.js';
 import { say } from './cli/say-command.js';
 import { loadConfig } from './core/config/load.js';
 import { readEnvOptions } from './core/config/env-options.js';
-import { isRollbotError, userMessageOf } from './core/errors.js';
+import { InvalidInput, isRollbotError, userMessageOf } from './core/errors.js';
 import { ensureDemoEnvironment } from './demo/demo-environment.js';
 
 const HELP = `rollbot: ChatOps for Flux CD
@@ -25,7 +25,8 @@ Options:
   --config <file>   configuration file (default: $ROLLBOT_CONFIG or rollbot.yaml)
 
 Environment: REDIS_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),
-SLACK_API_URL, PORT (3000), WORKER_CONCURRENCY (4), ROLLBOT_JOB_LOCK_MS (30000), LOG_LEVEL.
+SLACK_API_URL, PORT (3000), HOST (local mode: 127.0.0.1; set it, e.g. HOST=0.0.0.0, to open the console
+and Bull Board to the network), WORKER_CONCURRENCY (4), ROLLBOT_JOB_LOCK_MS (30000), LOG_LEVEL.
 `;
 
 /** Pulls `--config <file>` out of the arguments, wherever it stands. */
@@ -35,7 +36,7 @@ function takeOption(args: string[], name: string): string | undefined {
   const [arg] = args.splice(index, 1);
   if (arg!.includes('=')) return arg!.slice(name.length + 1);
   const [value] = args.splice(index, 1);
-  if (!value) throw new Error(`${name} needs a value.`);
+  if (!value) throw new InvalidInput(`${name} needs a value, e.g. ${name} ${name === '--config' ? 'rollbot.yaml' : '<value>'}.`);
   return value;
 }
 
@@ -57,7 +58,7 @@ async function main(argv: string[]): Promise<void> {
     case 'say': {
       const channel = takeOption(rest, '--channel') ?? 'C_DEPLOY';
       const user = takeOption(rest, '--user') ?? 'U_ALICE';
-      if (!rest.length) throw new Error('Usage: rollbot say "/rollout papi 42" [--channel C_DEPLOY] [--user U_ALICE]');
+      if (!rest.length) throw new InvalidInput('Say what? Usage: rollbot say "/rollout papi 42" [--channel C_DEPLOY] [--user U_ALICE]');
       return say(rest.join(' '), { port: options.port, channel, user });
     }
     case 'demo': {

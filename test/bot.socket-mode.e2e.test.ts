@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotHarness, messageText } from './support/bot-harness.js';
+import { jsonFixture } from './support/slack-fixtures.js';
 
 let h: BotHarness;
 beforeAll(async () => {
@@ -46,6 +47,56 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
       event: { type: 'app_mention', user: 'U_BOB', text: '<@U0BOT> rwenv list', channel: 'C_SOCKET2', ts: '1700000000.000100', event_ts: '1700000000.000100' },
     });
     const reply = await h.emulator.waitFor(() => h.emulator.ephemerals('C_SOCKET2', 'U_BOB')[0]);
+    expect(messageText(reply)).toContain('`rdebug`');
+  });
+
+  it('an events_api envelope redelivered with retry_attempt (the first ack was late) is answered once', async () => {
+    const { teamId, appId, botUserId } = h.emulator.identity;
+    const envelope = (attempt: number, reason: string) =>
+      jsonFixture('socket_events_api_app_mention_retry.json', {
+        envelope_id: `env-${attempt}`,
+        verification_token: 'verification',
+        team_id: teamId,
+        app_id: appId,
+        bot_user: botUserId,
+        user: 'U_CAROL',
+        channel: 'C_SOCKRETRY',
+        text: 'rwenv list',
+        ts: '1700000700.000100',
+        event_id: 'Ev0SOCKRETRY',
+        retry_attempt: attempt,
+        retry_reason: reason,
+      });
+    const first = envelope(0, '');
+    const retry = envelope(1, 'timeout');
+    expect(retry).toMatchObject({ type: 'events_api', retry_attempt: 1, retry_reason: 'timeout' });
+    await h.socket!.send('events_api', first.payload as Record<string, unknown>);
+    await h.socket!.send('events_api', retry.payload as Record<string, unknown>, 5000, { attempt: 1, reason: 'timeout' });
+    await h.emulator.waitFor(() => h.emulator.ephemerals('C_SOCKRETRY', 'U_CAROL')[0]);
+    // A third delivery as a sentinel: by the time it is acked and answered, a duplicate answer would be there.
+    await h.socket!.send('events_api', envelope(2, 'timeout').payload as Record<string, unknown>, 5000, { attempt: 2, reason: 'timeout' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(h.emulator.ephemerals('C_SOCKRETRY', 'U_CAROL')).toHaveLength(1);
+  });
+
+  it('a redelivery whose first delivery never arrived is still answered', async () => {
+    const { teamId, appId, botUserId } = h.emulator.identity;
+    const lateOnly = jsonFixture('socket_events_api_app_mention_retry.json', {
+      envelope_id: 'env-late',
+      verification_token: 'verification',
+      team_id: teamId,
+      app_id: appId,
+      bot_user: botUserId,
+      user: 'U_DAVE',
+      channel: 'C_SOCKLATE',
+      text: 'rwenv list',
+      ts: '1700000800.000100',
+      event_id: 'Ev0SOCKLATE',
+      retry_attempt: 3,
+      retry_reason: 'timeout',
+    });
+    await h.socket!.send('events_api', lateOnly.payload as Record<string, unknown>, 5000, { attempt: 3, reason: 'timeout' });
+    const reply = await h.emulator.waitFor(() => h.emulator.ephemerals('C_SOCKLATE', 'U_DAVE')[0]);
     expect(messageText(reply)).toContain('`rdebug`');
   });
 

@@ -1,34 +1,20 @@
-import type { WebClient } from '@slack/web-api';
+import { EnvironmentAccess } from '../core/permissions/environment-access.js';
+import type { GroupMembership } from '../core/permissions/group-membership.js';
 import type { ApprovalPolicy } from '../core/release/release-config.js';
 
 /**
- * Who may approve: listed users, members of listed user groups (asked of Slack, cached a minute),
- * or anyone when the policy lists nobody.
+ * Who may approve: listed users, members of listed user groups (asked of Slack through the
+ * membership port, cached briefly), or anyone when the policy lists nobody.
  */
 export class ApproverDirectory {
-  private readonly groups = new Map<string, { at: number; members: Set<string> }>();
+  private readonly access: EnvironmentAccess;
 
-  constructor(
-    private readonly client: WebClient,
-    private readonly ttlMs = 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async mayApprove(policy: ApprovalPolicy, user: string): Promise<boolean> {
-    if (policy.approvers.length === 0 || policy.approvers.includes(user)) return true;
-    for (const group of policy.approvers.filter((a) => a.startsWith('S'))) {
-      if ((await this.members(group)).has(user)) return true;
-    }
-    return false;
+  constructor(membership: GroupMembership) {
+    this.access = new EnvironmentAccess(membership);
   }
 
-  private async members(group: string): Promise<Set<string>> {
-    const cached = this.groups.get(group);
-    if (cached && this.now() - cached.at < this.ttlMs) return cached.members;
-    const result = await this.client.usergroups.users.list({ usergroup: group });
-    const members = new Set(result.users ?? []);
-    this.groups.set(group, { at: this.now(), members });
-    return members;
+  mayApprove(policy: ApprovalPolicy, user: string): Promise<boolean> {
+    return this.access.isListed(policy.approvers, user);
   }
 }
 

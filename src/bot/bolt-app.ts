@@ -3,6 +3,7 @@ import type { Application } from 'express';
 import { HANDLED_ACTIONS } from './handlers/action-handler.js';
 import { RELEASE_REJECT_ACTION, RELEASE_REJECT_MODAL } from '../jobs/release/release-actions.js';
 import { rejectModal } from './render/release-card.js';
+import { writtenByAnApp } from './message-origin.js';
 import type { WebClient } from '@slack/web-api';
 import type { EventDedupe } from '../jobs/event-dedupe.js';
 import type { CommandRouter, Reply, RequestContext } from './command-router.js';
@@ -61,6 +62,7 @@ export function createBoltApp(options: BotOptions): App {
   });
 
   app.event('app_mention', async ({ event, body, client }) => {
+    if (writtenByAnApp(event)) return; // another app mentioning rollbot: never answered (no bot loops)
     if (!(await dedupe.claim(String(body.event_id)))) return;
     seen('mention', 'mention', event.user ?? 'unknown', event.channel);
     const ctx: RequestContext = {
@@ -74,8 +76,9 @@ export function createBoltApp(options: BotOptions): App {
   });
 
   app.message(async ({ message, body, client }) => {
-    // Only direct messages from people: channel chatter needs a mention, and bots are ignored.
-    if (message.channel_type !== 'im' || message.subtype !== undefined || !('text' in message) || !message.text) return;
+    // Only direct messages from people: channel chatter needs a mention, edits (message_changed) and
+    // other subtypes are not requests, and apps' messages are never answered.
+    if (message.channel_type !== 'im' || message.subtype !== undefined || writtenByAnApp(message) || !('text' in message) || !message.text) return;
     if (!(await dedupe.claim(String((body as { event_id?: string }).event_id)))) return;
     seen('dm', 'dm', message.user, message.channel);
     const ctx: RequestContext = {

@@ -28,7 +28,7 @@ function printEvents(write: (line: string) => void) {
 /** `rollbot local` / `npm start`: everything in one process, plus a prompt on a terminal. */
 export async function runLocal(options: EnvOptions, configPath: string | undefined, home: string): Promise<void> {
   const write = (line: string) => process.stdout.write(line + '\n');
-  const local = await startLocalMode({ home, port: options.port, configPath, redisUrl: options.redisUrl, log: write });
+  const local = await startLocalMode({ home, port: options.port, host: options.host, configPath, redisUrl: options.redisUrl, log: write });
   local.emulator.onRecord(printEvents(write));
   write(`
 Open ${local.consoleUrl}: a Slack-like console (switch users to approve releases).

@@ -1,10 +1,24 @@
 import { blocksToText } from '../console/blocks-to-text.js';
 import type { SayResult } from '../console/send-as-user.js';
 import type { RecordedMessage } from '../slack-emulator/types.js';
+import { InvalidInput, LocalModeNotRunning } from '../core/errors.js';
 import { isSettled } from './local-command.js';
 
 interface MessagesResponse {
   messages: RecordedMessage[];
+}
+
+/** A connection refused (or local mode stopping meanwhile) is "not running", not an internal error. */
+async function reach<T>(base: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch {
+    throw new LocalModeNotRunning(base);
+  }
+}
+
+async function messagesIn(base: string, channel: string): Promise<RecordedMessage[]> {
+  return reach(base, async () => ((await (await fetch(`${base}/console/messages?channel=${encodeURIComponent(channel)}`)).json()) as MessagesResponse).messages);
 }
 
 /**
@@ -13,17 +27,18 @@ interface MessagesResponse {
  */
 export async function say(text: string, options: { port: number; channel: string; user: string; timeoutMs?: number }): Promise<void> {
   const base = `http://127.0.0.1:${options.port}`;
-  let before: RecordedMessage[];
-  try {
-    before = ((await (await fetch(`${base}/console/messages?channel=${options.channel}`)).json()) as MessagesResponse).messages;
-  } catch {
-    throw new Error(`Nothing answers on ${base}. Start local mode first with \`npm start\` (or set PORT to the port it uses).`);
+  const before = await messagesIn(base, options.channel);
+  const response = await reach(base, () =>
+    fetch(`${base}/console/say`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text, channel: options.channel, user: options.user }),
+    }),
+  );
+  if (!response.ok) {
+    const error = ((await response.json().catch(() => ({}))) as { error?: string }).error;
+    throw new InvalidInput(`Local mode did not take that (${error ?? `HTTP ${response.status}`}). Check the text and the --channel and --user options.`);
   }
-  const response = await fetch(`${base}/console/say`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text, channel: options.channel, user: options.user }),
-  });
   const result = (await response.json()) as SayResult;
   const ack = result.ack as { text?: string; blocks?: unknown[] } | undefined;
   if (ack) process.stdout.write(blocksToText(ack) + '\n');
@@ -35,7 +50,7 @@ export async function say(text: string, options: { port: number; channel: string
   let lastSeen = '';
   let stableSince = Date.now();
   for (;;) {
-    const { messages } = (await (await fetch(`${base}/console/messages?channel=${result.channel}`)).json()) as MessagesResponse;
+    const messages = await messagesIn(base, result.channel);
     const fresh = messages.filter((m) => !known.has(m.ts) && m.source !== 'user');
     const seen = JSON.stringify(fresh.map((m) => [m.ts, m.updates]));
     if (seen !== lastSeen) {

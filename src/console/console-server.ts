@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { portInUse } from '../core/errors.js';
 import type { SlackUserClient, SlackWebApiEmulator } from '../slack-emulator/index.js';
 import { ConsoleFeed, itemVisibleTo, viewVisibleTo, type FeedEvent } from './console-feed.js';
 import { sendAsUser, type SayRequest } from './send-as-user.js';
@@ -124,6 +125,8 @@ export class ConsoleServer {
   readonly users: ConsoleUser[];
   private readonly publicDir = findPublicDir();
   port = 0;
+  /** The address it listens on (127.0.0.1 unless HOST opened it). */
+  host = '';
 
   constructor(private readonly deps: ConsoleServerDeps) {
     this.channels = deps.channels ?? DEFAULT_CHANNELS;
@@ -134,7 +137,8 @@ export class ConsoleServer {
     this.feed = new ConsoleFeed(deps.emulator);
   }
 
-  async start(port: number): Promise<void> {
+  /** `host` defaults to loopback: the console lets anyone act as any user. */
+  async start(port: number, host = '127.0.0.1'): Promise<void> {
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         if (res.headersSent) return void res.end();
@@ -144,11 +148,13 @@ export class ConsoleServer {
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', (error: NodeJS.ErrnoException) =>
-        reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is in use. Stop whatever uses it or start with PORT=<another port>.`) : error),
+        reject(error.code === 'EADDRINUSE' ? portInUse(port) : error),
       );
-      this.server!.listen(port, () => resolve());
+      this.server!.listen(port, host, () => resolve());
     });
-    this.port = (this.server.address() as AddressInfo).port;
+    const address = this.server.address() as AddressInfo;
+    this.port = address.port;
+    this.host = address.address;
     if (this.deps.bindChannels !== false) await this.bindChannels();
   }
 
@@ -270,7 +276,7 @@ export class ConsoleServer {
       if (result.kind === 'slash') this.feed.addAck({ user: who, channel, command: request.text.trim(), result });
       return result;
     } catch (error) {
-      this.feed.addNotice({ user: who, channel, text: `Could not deliver that to the bot: ${String(error)}` });
+      this.feed.addNotice({ user: who, channel, text: `Could not deliver that to the bot (${error instanceof Error ? error.message : String(error)}). It may have stopped: check the terminal running \`npm start\`, then try again.` });
       throw error;
     }
   }

@@ -125,6 +125,24 @@ export class GitUnavailable extends RollbotError {
   override readonly transient = true;
 }
 
+/** The machine rollbot runs on needs fixing by whoever runs it: a port in use, a program not installed. */
+export class SetupProblem extends RollbotError {
+  readonly code = 'setup_problem';
+}
+
+/** `rollbot say` (or another local-mode client) found nothing listening where local mode would be. */
+export class LocalModeNotRunning extends RollbotError {
+  readonly code = 'local_mode_not_running';
+  constructor(url: string) {
+    super(`Local mode is not running (nothing answers on ${url}). Start it with \`npm start\` in another terminal, or set PORT to the port it uses.`);
+  }
+}
+
+/** Node's "listen EADDRINUSE" in words, for the console and the bot's port. */
+export function portInUse(port: number, variable = 'PORT'): SetupProblem {
+  return new SetupProblem(`Port ${port} is in use. Stop whatever uses it, or start with ${variable}=<another port>.`);
+}
+
 export function isRollbotError(error: unknown): error is RollbotError {
   return error instanceof RollbotError;
 }

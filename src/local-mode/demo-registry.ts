@@ -1,6 +1,7 @@
 import type { DemoEnvironment } from '../demo/demo-environment.js';
 import { freePort } from './redis-process.js';
 import { pushImage, startRegistry, type RegistryServer } from './registry-process.js';
+import { SetupProblem } from '../core/errors.js';
 
 async function hasManifest(url: string, name: string, tag: string): Promise<boolean> {
   const response = await fetch(`${url}/v2/${name}/manifests/${tag}`, {
@@ -20,7 +21,8 @@ export async function startDemoRegistry(demo: DemoEnvironment, log: (line: strin
   try {
     registry = await startRegistry(demo.registry.dir, { port });
   } catch (error) {
-    throw new Error(
+    if (error instanceof SetupProblem) throw error;
+    throw new SetupProblem(
       `The demo registry could not start on 127.0.0.1:${port} (${(error as Error).message.split('\n')[0]}). Free the port, or change release.registry.url in ${demo.configPath}.`,
     );
   }

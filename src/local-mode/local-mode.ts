@@ -15,11 +15,31 @@ import type { GitHubEmulator } from '../github-emulator/index.js';
 export const LOCAL_SIGNING_SECRET = 'rollbot-local-signing-secret';
 export const LOCAL_BOT_TOKEN = 'xoxb-rollbot-local';
 
+export const LOOPBACK = '127.0.0.1';
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Printed when HOST opens local mode beyond this machine. */
+export function openHostWarning(host: string): string {
+  return [
+    `⚠️  HOST=${host}: the console and the operations port listen beyond this machine.`,
+    '   Anyone who can reach them can act as any user in the console (roll out, approve releases)',
+    '   and use Bull Board (/admin/queues) without a password. Use this only on a network you trust.',
+  ].join('\n');
+}
+
 export interface LocalModeOptions {
   /** Where the demo environment, clones and Redis data live. */
   home: string;
   /** The console (and `rollbot say`) listens here. */
   port: number;
+  /**
+   * Interface for the console and the operations port: 127.0.0.1 unless HOST says otherwise, because
+   * the console lets anyone act as any user and Bull Board is open without a password.
+   */
+  host?: string;
   /** Use this config instead of the demo's. */
   configPath?: string;
   redisUrl?: string;
@@ -28,6 +48,10 @@ export interface LocalModeOptions {
 
 export interface LocalMode {
   consoleUrl: string;
+  /** Where the console and the operations port listen. */
+  host: string;
+  consolePort: number;
+  botPort: number;
   emulator: SlackWebApiEmulator;
   /** The emulated GitHub holding the demo's pull requests (absent with a config of your own). */
   github?: GitHubEmulator;
@@ -66,6 +90,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
 
   const emulator = new SlackWebApiEmulator({ token: LOCAL_BOT_TOKEN, users: { U_ALICE: 'alice', U_BOB: 'bob' } });
   await emulator.start();
+  const host = options.host ?? LOOPBACK;
+  if (!isLoopback(host)) log(openHostWarning(host));
   const botPort = await freePort();
   const bot = await startBot({
     config,
@@ -74,6 +100,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     slackSigningSecret: LOCAL_SIGNING_SECRET,
     slackApiUrl: emulator.apiUrl,
     port: botPort,
+    host,
     queueBoard: { open: true },
     variables: { ...process.env, ...github?.variables },
   });
@@ -89,7 +116,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   });
   const user = new SlackUserClient({ botUrl: `http://127.0.0.1:${botPort}/slack/events`, signingSecret: LOCAL_SIGNING_SECRET, emulator });
   const consoleServer = new ConsoleServer({ emulator, user });
-  await consoleServer.start(options.port);
+  await consoleServer.start(options.port, host);
   const consoleUrl = `http://localhost:${consoleServer.port}`;
   log(`rollbot local mode: config ${configPath}`);
   log(`console: ${consoleUrl}`);
@@ -97,6 +124,9 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
 
   return {
     consoleUrl,
+    host,
+    consolePort: consoleServer.port,
+    botPort,
     emulator,
     github: github?.emulator,
     user,

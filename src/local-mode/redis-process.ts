@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { Redis } from 'ioredis';
+import { SetupProblem } from '../core/errors.js';
 
 /** A free loopback TCP port, chosen by the kernel. */
 export async function freePort(): Promise<number> {
@@ -18,7 +19,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export class RedisBinaryMissing extends Error {
+export class RedisBinaryMissing extends SetupProblem {
   constructor() {
     super('redis-server was not found on PATH. Install it (sudo apt-get install redis-server) or set REDIS_URL to an existing Redis.');
   }
@@ -61,7 +62,7 @@ export class RedisProcess {
         await probe.connect();
         if ((await probe.ping()) === 'PONG') return;
       } catch {
-        if (Date.now() > deadline) throw new Error(`redis-server did not answer on ${this.url} within 10 s.`);
+        if (Date.now() > deadline) throw new SetupProblem(`redis-server did not answer on ${this.url} within 10 s. Check that it can start (run \`redis-server --port ${this.port}\` to see why), or set REDIS_URL to an existing Redis.`);
         await new Promise((r) => setTimeout(r, 50));
       } finally {
         probe.disconnect();

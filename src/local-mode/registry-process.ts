@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { SetupProblem } from '../core/errors.js';
 import { freePort } from './redis-process.js';
 
 /**
@@ -28,7 +29,7 @@ function registryBinary(): string {
   const onPath = spawnSync('sh', ['-c', 'command -v docker-registry'], { encoding: 'utf8' }).stdout.trim();
   const binary = onPath || (existsSync(REGISTRY_BINARY) ? REGISTRY_BINARY : '');
   if (!binary) {
-    throw new Error(
+    throw new SetupProblem(
       'docker-registry (the OCI distribution server) is not on PATH. Install it with `sudo apt-get install docker-registry`.',
     );
   }

@@ -5,13 +5,15 @@ import type { RedisClient } from '../jobs/redis-connection.js';
 import { WebClient } from '@slack/web-api';
 import { createBoltApp } from '../bot/bolt-app.js';
 import { ApproverDirectory } from '../bot/approver-directory.js';
+import { SlackGroupMembership } from '../bot/slack-group-membership.js';
+import { EnvironmentAccess } from '../core/permissions/environment-access.js';
 import { SlackApprovalPublisher } from '../bot/slack-approval-publisher.js';
 import { ApprovalStore } from '../jobs/release/approval-store.js';
 import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
 import { CommandRouter } from '../bot/command-router.js';
 import { CatalogStore } from '../core/catalog/catalog-store.js';
 import type { LoadedConfig } from '../core/config/load.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, portInUse } from '../core/errors.js';
 import { ChannelBindings } from '../jobs/channel-bindings.js';
 import { EventDedupe } from '../jobs/event-dedupe.js';
 import { JobEnqueuer } from '../jobs/job-enqueuer.js';
@@ -38,6 +40,8 @@ export interface BotProcessOptions {
   slackAppToken?: string;
   slackApiUrl?: string;
   port: number;
+  /** Interface for /slack/events and the ops endpoints; every interface when unset (containers). */
+  host?: string;
   queuePrefix?: string;
   clock?: () => number;
   logger?: Logger;
@@ -81,6 +85,8 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   });
   mountOpsRoutes(web, { metrics, redis, enqueuer, queueBoard: options.queueBoard });
 
+  // One membership cache for approvers and rolloutBy/releaseBy, on the bot's clock.
+  const membership = new SlackGroupMembership(client, 60_000, options.clock ?? Date.now);
   const router = new CommandRouter({
     config: options.config,
     enqueuer,
@@ -89,7 +95,8 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
     locks: new DeployLocks(redis, feed),
     audit: new AuditLog(redis),
     approvals,
-    approvers: new ApproverDirectory(client),
+    approvers: new ApproverDirectory(membership),
+    access: new EnvironmentAccess(membership),
     publisher: new SlackApprovalPublisher(client),
     runs: new RedisRunStateStore(redis),
     pulls: pullRequestLookup(options.config, options.variables ?? process.env),
@@ -110,13 +117,23 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   });
 
   let opsServer: Server | undefined;
-  if (options.slackAppToken) {
-    await app.start();
-    opsServer = await new Promise<Server>((resolve) => {
-      const server = web.listen(options.port, () => resolve(server));
-    });
-  } else {
-    await app.start(options.port);
+  const listen = { port: options.port, ...(options.host ? { host: options.host } : {}) };
+  try {
+    if (options.slackAppToken) {
+      await app.start();
+      opsServer = await new Promise<Server>((resolve, reject) => {
+        const server = web.listen(listen, () => resolve(server)).once('error', reject);
+      });
+    } else {
+      await app.start(listen);
+    }
+  } catch (error) {
+    await app.stop().catch(() => undefined);
+    await jobMetrics.close();
+    await enqueuer.close();
+    redis.disconnect();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(options.port);
+    throw error;
   }
   return {
     app,

@@ -6,8 +6,11 @@ export interface BlockActionFields {
   channelId: string;
   channelName: string;
   messageTs: string;
-  /** The message as the user saw it (Slack embeds the whole message in the payload). */
-  message: Record<string, unknown>;
+  /**
+   * The message as the user saw it (Slack embeds the whole message in the payload). Left out for
+   * ephemeral messages, as Slack does: those can only be answered through response_url.
+   */
+  message?: Record<string, unknown>;
   isEphemeral: boolean;
   action: {
     actionId: string;
@@ -41,7 +44,7 @@ export function blockActionsPayload(ws: WorkspaceRef, f: BlockActionFields): Rec
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: f.channelId, name: f.channelName },
-    message: f.message,
+    ...(f.isEphemeral || !f.message ? {} : { message: f.message }),
     state: { values: {} },
     response_url: f.responseUrl,
     actions: [

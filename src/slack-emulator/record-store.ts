@@ -116,6 +116,22 @@ export class RecordStore {
     this.emit({ kind: 'ephemeral', ephemeral: structuredClone(ephemeral) });
   }
 
+  /**
+   * A response_url's replace_original/delete_original on an ephemeral message (the only way Slack
+   * lets an app change one). Deleting leaves it out of ephemerals().
+   */
+  changeEphemeral(channel: string, user: string, ts: string, change: MessageContent | 'delete'): boolean {
+    const index = this.ephemeralList.findIndex((e) => e.channel === channel && e.user === user && e.ts === ts);
+    if (index < 0) return false;
+    if (change === 'delete') this.ephemeralList.splice(index, 1);
+    else {
+      const ephemeral = this.ephemeralList[index]!;
+      if (change.text !== undefined) ephemeral.text = change.text;
+      if (change.blocks !== undefined) ephemeral.blocks = change.blocks;
+    }
+    return true;
+  }
+
   addResponse(response: RecordedResponse): void {
     this.responseList.push(response);
     this.emit({ kind: 'response', response: structuredClone(response) });

@@ -77,7 +77,9 @@ export function applyResponsePost(
     at: ctx.nowMs(),
   };
   const original = target.messageTs ? ctx.store.liveMessage(target.channel, target.messageTs) : undefined;
-  if (response.delete_original && original) {
+  if (!original && target.messageTs && (response.delete_original || response.replace_original)) {
+    ctx.store.changeEphemeral(target.channel, target.user, target.messageTs, response.delete_original ? 'delete' : { text, blocks });
+  } else if (response.delete_original && original) {
     ctx.store.deleteMessage(original);
   } else if (response.replace_original && original) {
     ctx.store.updateMessage(original, { text, blocks });

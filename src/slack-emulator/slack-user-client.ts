@@ -209,7 +209,9 @@ export class SlackUserClient {
     if (menuOptions && !selectedOption) throw new Error(`Slack emulator: the menu '${options.actionId}' has no option with value ${String(options.value)}`);
     const message = recorded
       ? messageJson(recorded, this.emulator.identity)
-      : { type: 'message', ts: options.messageTs, text: ephemeral?.text ?? '', blocks: blocks ?? [] };
+      : ephemeral
+        ? undefined // Slack sends no `message` for a click in an ephemeral message
+        : { type: 'message', ts: options.messageTs, text: '', blocks: blocks ?? [] };
     const triggerId = this.triggerFor(user, options.triggerId);
     const payload = blockActionsPayload(this.ws, {
       userId: user,
@@ -217,7 +219,7 @@ export class SlackUserClient {
       channelId: channel,
       channelName: this.emulator.channelName(channel),
       messageTs: options.messageTs,
-      message,
+      ...(message ? { message } : {}),
       isEphemeral: ephemeral !== undefined,
       action: {
         actionId: options.actionId,

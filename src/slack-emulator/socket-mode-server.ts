@@ -46,7 +46,13 @@ export class SocketModeEmulator {
   }
 
   /** Sends one envelope (`slash_commands`, `events_api`, `interactive`) and waits for the app's ack. */
-  send(type: 'slash_commands' | 'events_api' | 'interactive', payload: Record<string, unknown>, timeoutMs = 5000): Promise<EnvelopeAck> {
+  send(
+    type: 'slash_commands' | 'events_api' | 'interactive',
+    payload: Record<string, unknown>,
+    timeoutMs = 5000,
+    /** A redelivery, as Slack sends one when an ack did not arrive within 3 s. */
+    retry: { attempt: number; reason: string } = { attempt: 0, reason: '' },
+  ): Promise<EnvelopeAck> {
     if (!this.socket) throw new Error('No app is connected over Socket Mode.');
     const envelopeId = randomUUID();
     const acked = new Promise<EnvelopeAck>((resolve, reject) => {
@@ -59,7 +65,7 @@ export class SocketModeEmulator {
         },
       });
     });
-    this.socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+    this.socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: retry.attempt, retry_reason: retry.reason }));
     return acked;
   }
 

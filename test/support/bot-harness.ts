@@ -24,8 +24,8 @@ export interface HarnessOptions {
   catalog?: boolean;
   /** Release environments (live, live2, livepr) with a real registry, fake GitHub and Jira. */
   release?: boolean;
-  /** More environments, by name. */
-  environments?: Record<string, Record<string, unknown>>;
+  /** More environments, by name (a function when they need the harness's paths). */
+  environments?: Record<string, Record<string, unknown>> | ((paths: { root: string; sourceRepo: string; release?: ReleaseFixture }) => Record<string, Record<string, unknown>>);
   /** Variables the worker sees (secrets, pipeline inputs). */
   workerVariables?: Record<string, string | undefined>;
   /** Variables the bot sees (the GitHub token for PR lookups). */
@@ -119,7 +119,7 @@ export class BotHarness {
           rdebug: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), kustomization: 'apps', ...perEnv },
           prod: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), readOnly: true, ...perEnv },
           ...(h.release?.environments(h.flux.url, join(h.root, '{service}.git')) ?? {}),
-          ...Object.fromEntries(Object.entries(options.environments ?? {}).map(([name, env]) => [name, { fluxGitRepo: h.flux.url, ...env }])),
+          ...Object.fromEntries(Object.entries(typeof options.environments === 'function' ? options.environments({ root: h.root, sourceRepo: join(h.root, '{service}.git'), release: h.release }) : (options.environments ?? {})).map(([name, env]) => [name, { fluxGitRepo: h.flux.url, ...env }])),
         },
         ...(h.release?.topLevelConfig ?? {}),
         ...options.extraConfig,

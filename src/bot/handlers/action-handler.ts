@@ -9,7 +9,7 @@ import { handleRolloutPick } from './rollout-handler.js';
 import { ROLLOUT_PICK_ACTION } from '../render/pull-request-picker.js';
 import { servicesTable, SERVICES_PAGE_ACTIONS } from '../render/services-message.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
-import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps, assertMay } from './router-deps.js';
 
 /** What a button click does to the message it was on. */
 export interface ActionReply extends Reply {
@@ -41,6 +41,8 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
   switch (actionId) {
     case SAVE_CATALOG_ACTION: {
       const env = environmentOf(deps.config, String(payload.env));
+      // Saving writes the catalog: the same rule as /services regenerate --save.
+      await assertMay(deps, env, 'rollout', ctx, 'save the catalog of');
       // Keyed on the preview: pressing Save twice saves once.
       const { jobId, created } = await deps.enqueuer.enqueue(
         { kind: 'catalog', action: 'save', origin: originOf(ctx), env: env.name, fromJob: String(payload.job) },
@@ -55,6 +57,8 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
       return { ...(await handleRolloutPick(deps, payload, ctx)), replaceOriginal: true };
     case RELEASE_RETRY_ACTION: {
       const env = environmentOf(deps.config, String(payload.env));
+      // A new check starts a release request: the same rule as /release.
+      await assertMay(deps, env, 'release', ctx);
       const { jobId, created } = await deps.enqueuer.enqueue(
         {
           kind: 'release',

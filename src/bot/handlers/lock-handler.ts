@@ -2,7 +2,7 @@ import type { Command } from '../../core/commands/command.js';
 import { environmentOf } from '../../core/config/load.js';
 import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
 import { escapeMrkdwn, mention } from '../../core/mrkdwn.js';
-import { code, ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { code, ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps, assertMay } from './router-deps.js';
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
@@ -12,6 +12,7 @@ export async function handleLock(deps: RouterDeps, command: Extract<Command, { k
   switch (command.kind) {
     case 'lock': {
       const env = environmentOf(deps.config, command.env);
+      await assertMay(deps, env, 'deploy', ctx, 'lock');
       const result = await deps.locks.lock(env.name, ctx.user, command.reason, now);
       if (!result.ok) {
         if (result.lock.holder === ctx.user) return ephemeral(`You already hold the lock on ${code(env.name)}.`);
@@ -22,6 +23,7 @@ export async function handleLock(deps: RouterDeps, command: Extract<Command, { k
     }
     case 'unlock': {
       const env = environmentOf(deps.config, command.env);
+      await assertMay(deps, env, 'deploy', ctx, 'unlock');
       const released = await deps.locks.unlock(env.name, ctx.user, command.force);
       const forced = released.holder !== ctx.user;
       await deps.audit.append({ type: 'unlock', who: ctx.user, env: env.name, detail: forced ? `forced; held by ${released.holder}` : undefined, at: now });

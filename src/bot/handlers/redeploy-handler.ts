@@ -5,7 +5,7 @@ import type { PhaseStatus } from '../../core/pipeline/index.js';
 import { redeploySettings } from '../../core/config/environment-settings.js';
 import { codeBlock, escapeMrkdwn } from '../../core/mrkdwn.js';
 import { MAX_SECTION_TEXT } from '../render/block-kit.js';
-import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps, assertMay } from './router-deps.js';
 
 const EMOJI = (status: PhaseStatus) =>
   status === 'completed' ? '✅' : status === 'failed' ? '❌' : status === 'running' ? '⏳' : status.startsWith('skipped') ? '⏭️' : '⚪';
@@ -32,6 +32,8 @@ export async function handleRedeploy(deps: RouterDeps, command: RedeployCommand,
       const env = await environmentFor(deps, ctx, command.env);
       redeploySettings(env);
       const { args } = command;
+      // Dry runs and verify-only runs change nothing: only the channel rule applies to them.
+      await assertMay(deps, env, args.dryRun || args.verifyOnly ? 'use' : 'rollout', ctx, 'redeploy');
       if (args.resume) {
         const state = await deps.runs.get(args.resume);
         if (!state) throw new RunNotFound(args.resume);

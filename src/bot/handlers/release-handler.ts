@@ -3,7 +3,7 @@ import { environmentOf } from '../../core/config/load.js';
 import { releaseSettings } from '../../core/config/environment-settings.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
-import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps, assertMay } from './router-deps.js';
 import { describeApprovers } from '../approver-directory.js';
 
 /** `/release`: refused early when the environment cannot take it; the rest is a queued job. */
@@ -11,6 +11,7 @@ export async function handleRelease(deps: RouterDeps, command: ReleaseCommand, c
   const env = await environmentFor(deps, ctx, command.env);
   if (env.readOnly) throw new ReadOnlyEnvironment(env.name);
   releaseSettings(env);
+  await assertMay(deps, env, 'release', ctx);
   await deps.locks.assertMayDeploy(env.name, ctx.user);
   const { jobId, created } = await deps.enqueuer.enqueue(
     { kind: 'release', action: 'prepare', origin: originOf(ctx), env: env.name, service: command.service, sha: command.sha, tag: command.tag, pr: command.pr },

@@ -1,7 +1,7 @@
 import type { RolloutCommand } from '../../core/commands/command.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { describePull } from '../../core/pulls/pull-request-choice.js';
-import { originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { originOf, queuedReply, type Reply, type RequestContext, type RouterDeps, assertMay } from './router-deps.js';
 import { selectEnvironment } from '../../core/config/select-environment.js';
 import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
 import { isReply, requirePrWithoutGitHub, rolloutTarget } from './rollout-pull-request.js';
@@ -18,6 +18,8 @@ export async function handleRollout(deps: RouterDeps, command: RolloutCommand, c
   if (!env.allowRollout && !command.dryRun) {
     throw new InvalidInput(`\`${env.name}\` takes approved releases only. Use \`/release ${command.service} <sha> --env ${env.name}\`.`);
   }
+  // A dry run changes nothing: only the channel rule applies to it.
+  await assertMay(deps, env, command.dryRun ? 'use' : 'rollout', ctx);
   const lock = locks.find((l) => l.env === env.name);
   if (!command.dryRun && lock && lock.holder !== ctx.user) throw new EnvironmentLocked(lock);
   const target = await rolloutTarget(deps.pulls, env, command, ctx, deps.clock());

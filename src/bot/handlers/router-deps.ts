@@ -10,6 +10,7 @@ import type { DeployLocks } from '../../jobs/release/deploy-locks.js';
 import type { ApprovalPublisher } from '../../jobs/release/approval-publisher.js';
 import type { ApprovalStore } from '../../jobs/release/approval-store.js';
 import type { ApproverDirectory } from '../approver-directory.js';
+import type { EnvironmentAccess } from '../../core/permissions/environment-access.js';
 import type { RedisRunStateStore } from '../../jobs/redeploy/redis-run-state-store.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { plainMessage, type SlackMessage } from '../render/block-kit.js';
@@ -25,6 +26,8 @@ export interface RouterDeps {
   audit: AuditLog;
   approvals: ApprovalStore;
   approvers: ApproverDirectory;
+  /** rolloutBy, releaseBy and channels of each environment. */
+  access: EnvironmentAccess;
   publisher: ApprovalPublisher;
   runs: RedisRunStateStore;
   /** The code host's pull requests for `/rollout <service>`; absent without `github` in the config. */
@@ -58,6 +61,11 @@ export const code = (name: string): string => `\`${escapeMrkdwn(name)}\``;
 /** --env, else the channel's /rwenv binding, else the config default. */
 export async function environmentFor(deps: RouterDeps, ctx: RequestContext, explicit?: string): Promise<EnvironmentConfig> {
   return selectEnvironment(deps.config, explicit, await deps.bindings.get(ctx.channel));
+}
+
+/** Refuses (with a sentence saying who may, or from where) unless ctx may do this to env. */
+export function assertMay(deps: RouterDeps, env: EnvironmentConfig, action: 'rollout' | 'release' | 'deploy' | 'use', ctx: RequestContext, doing?: string): Promise<void> {
+  return deps.access.assertMay(env, action, { user: ctx.user, channel: ctx.channel }, doing);
 }
 
 export function originOf(ctx: RequestContext): JobOrigin {

@@ -2,6 +2,7 @@ import type { Command } from '../../core/commands/command.js';
 import { environmentOf } from '../../core/config/load.js';
 import { mention } from '../../core/mrkdwn.js';
 import { code, ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { assertChannel } from '../../core/permissions/environment-access.js';
 
 /** `/rwenv list|cur|set`: quick Redis reads and writes, answered in the ack. */
 export async function handleRwenv(deps: RouterDeps, command: Extract<Command, { kind: 'rwenv' }>, ctx: RequestContext): Promise<Reply> {
@@ -21,6 +22,8 @@ export async function handleRwenv(deps: RouterDeps, command: Extract<Command, { 
     }
     case 'set': {
       const env = environmentOf(config, command.env);
+      // Binding a channel the environment may not be used from would only lead to refusals.
+      assertChannel(env, ctx.channel);
       await bindings.set(ctx.channel, env.name);
       return inChannel(`${mention(ctx.user)} set this channel's rwenv to ${code(env.name)}${env.readOnly ? ' (read-only)' : ''}.`);
     }

@@ -7,7 +7,7 @@ import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { sentenceMessage } from '../render/block-kit.js';
 import { serviceDetail, servicesTable } from '../render/services-message.js';
-import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { assertMay, environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 function catalogOf(deps: RouterDeps, env: EnvironmentConfig): CatalogData {
   const catalog = deps.catalogs.get(env);
@@ -28,6 +28,7 @@ export async function handleServices(deps: RouterDeps, command: ServicesCommand,
   switch (command.action) {
     case 'regenerate': {
       if (command.save && env.readOnly) throw new ReadOnlyEnvironment(env.name);
+      await assertMay(deps, env, command.save ? 'rollout' : 'use', ctx, 'save the catalog of');
       const { jobId, created } = await deps.enqueuer.enqueue(
         { kind: 'catalog', action: 'regenerate', origin: originOf(ctx), env: env.name, save: command.save },
         ctx.idempotencyKey,

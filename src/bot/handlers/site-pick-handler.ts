@@ -2,7 +2,7 @@ import { environmentOf } from '../../core/config/load.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
 import type { SitePickValue } from '../../jobs/site-choice.js';
-import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
+import { assertMay, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 /**
  * A candidate button of an ambiguous rollout or release: the same request again, written at the
@@ -16,6 +16,8 @@ export async function handleSitePick(deps: RouterDeps, payload: Record<string, u
   if (pick.user !== ctx.user) return ephemeral(`Only <@${pick.user}>, who asked, can pick where this goes. Run your own command to deploy.`);
   const env = environmentOf(deps.config, pick.env);
   if (env.readOnly && !pick.dryRun) throw new ReadOnlyEnvironment(env.name);
+  // The click starts the same request again: the same rules as the command that asked.
+  await assertMay(deps, env, pick.kind === 'release' ? 'release' : pick.dryRun ? 'use' : 'rollout', ctx);
   if (pick.kind === 'release') {
     await deps.locks.assertMayDeploy(env.name, ctx.user);
     const { jobId, created } = await deps.enqueuer.enqueue(

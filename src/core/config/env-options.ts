@@ -1,4 +1,5 @@
 import { readRedisTarget, type RedisTarget } from './redis-target.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * The one place that reads process.env (probot's read-env-options habit): everything else receives
@@ -15,6 +16,8 @@ export interface EnvOptions {
   slackAppToken?: string;
   slackApiUrl?: string;
   port: number;
+  /** HOST: the interface to listen on. Local mode defaults to 127.0.0.1; `rollbot bot` to every interface. */
+  host?: string;
   workerConcurrency: number;
   logLevel: string;
   /** How long a job's lock lasts; a killed worker's job is picked up again after about this long. */
@@ -30,7 +33,7 @@ function intOr(raw: string | undefined, fallback: number, key: string): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`Environment variable ${key}='${raw}' is not a whole number; set it to e.g. ${fallback} or unset it.`);
+    throw new ConfigError(`Environment variable ${key}='${raw}' is not a whole number; set it to e.g. ${fallback} or unset it.`);
   }
   return value;
 }
@@ -45,6 +48,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     slackAppToken: env.SLACK_APP_TOKEN || undefined,
     slackApiUrl: env.SLACK_API_URL || undefined,
     port: intOr(env.PORT, 3000, 'PORT'),
+    host: env.HOST || undefined,
     workerConcurrency: intOr(env.WORKER_CONCURRENCY, 4, 'WORKER_CONCURRENCY'),
     logLevel: env.LOG_LEVEL || 'info',
     jobLockMs: intOr(env.ROLLBOT_JOB_LOCK_MS, 30_000, 'ROLLBOT_JOB_LOCK_MS'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { githubSchema, jiraSchema, releaseSchema } from '../release/release-config.js';
 import { gitCredentialsShape } from '../credentials/credentials-config.js';
+import { accessRulesShape } from '../permissions/access-rules.js';
 
 const serviceName = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be a lowercase service name like papi');
 
@@ -82,6 +83,8 @@ export const environmentSchema = z
     release: releaseSchema.optional(),
     /** `/redeploy` settings: which pipeline, where it runs, what it sees, whom it tells. */
     redeploy: redeploySchema.optional(),
+    /** Who may act here and from which channels: rolloutBy, releaseBy, channels (empty: anyone, anywhere). */
+    ...accessRulesShape,
   })
   .strict();
 
