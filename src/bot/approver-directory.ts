@@ -22,6 +22,11 @@ export class ApproverDirectory {
     return false;
   }
 
+  /** Is `user` one of these user IDs or in one of these user groups? (An empty list: nobody.) */
+  async isMember(ids: string[], user: string): Promise<boolean> {
+    return ids.length > 0 && this.mayApprove({ approvers: ids } as ApprovalPolicy, user);
+  }
+
   private async members(group: string): Promise<Set<string>> {
     const cached = this.groups.get(group);
     if (cached && this.now() - cached.at < this.ttlMs) return cached.members;

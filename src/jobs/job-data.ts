@@ -1,5 +1,8 @@
 import type { FluxCommand } from '../core/commands/command.js';
 import type { RedeployArgs } from '../core/pipeline/args.js';
+import type { HistoryJobData, LockJobData, RollbackJobData } from './guard-job-data.js';
+
+export type { HistoryJobData, LockJobData, RollbackJobData } from './guard-job-data.js';
 
 /**
  * Job payloads are plain JSON: a job can be retried by any worker, after any restart. Each carries
@@ -22,6 +25,8 @@ export interface RolloutJobData {
   pr: number;
   sha?: string;
   dryRun: boolean;
+  /** Through a freeze: set only after the bot checked the requester may break the glass. */
+  force?: boolean;
 }
 
 export interface CatalogJobData {
@@ -53,6 +58,8 @@ export interface ReleaseJobData {
   tag?: string;
   pr?: number;
   approvalId?: string;
+  /** Through a freeze: set only after the bot checked the requester may break the glass. */
+  force?: boolean;
 }
 
 export interface RedeployJobData {
@@ -66,5 +73,5 @@ export interface RedeployJobData {
   commandName: string;
 }
 
-export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData;
+export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData | HistoryJobData | RollbackJobData | LockJobData;
 export type RollbotJobKind = RollbotJobData['kind'];

@@ -6,14 +6,23 @@ import type { RolloutJobData } from './job-data.js';
 import type { JobProcessor } from './job-processor.js';
 import { reportFailure } from './user-errors.js';
 import type { DeployLocks } from './release/deploy-locks.js';
+import { EnvironmentLocked } from './release/deploy-locks.js';
+import { AmbiguousService, InvalidInput, ReadOnlyEnvironment, ServiceNotFound } from '../core/errors.js';
+import { EnvironmentFrozen, type FreezeGuard } from './guard/freeze-guard.js';
+import { ROLLBACK_ACTION, rollbackButtonValue } from './guard-actions.js';
+import type { ResultButton } from './job-reporter.js';
+
+/** Failures that happen before anything could be deployed offer nothing to roll back. */
+const BEFORE_ANYTHING = [ServiceNotFound, AmbiguousService, ReadOnlyEnvironment, EnvironmentLocked, EnvironmentFrozen, InvalidInput];
 
 /** Runs one rollout; the job id doubles as the request id that keeps a recovered job exactly-once. */
-export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEngine; locks: DeployLocks }): JobProcessor<RolloutJobData> {
+export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEngine; locks: DeployLocks; freezes?: FreezeGuard; clock?: () => number }): JobProcessor<RolloutJobData> {
   return async (data, attempt, reporter) => {
     try {
       const env = environmentOf(deps.config, data.env);
       // Checked again here: the lock may have been taken while the job waited in the queue.
       if (!data.dryRun) await deps.locks.assertMayDeploy(env.name, data.origin.user);
+      if (!data.dryRun && !data.force) await deps.freezes?.check(env, data.origin.user, false, (deps.clock ?? Date.now)(), `rollout of ${data.service}`);
       const result = await deps.engine.rollout(
         env,
         { service: data.service, pr: data.pr, sha: data.sha, dryRun: data.dryRun, requestedBy: data.origin.user, requestId: attempt.jobId },
@@ -22,7 +31,12 @@ export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEn
       await reporter.succeed(rolloutSummary(result, 'mrkdwn'));
       return result;
     } catch (error) {
-      return reportFailure(error, attempt, reporter);
+      // Undo offers what this rollout committed (the rollback says so if it committed nothing).
+      const offer = !data.dryRun && !BEFORE_ANYTHING.some((kind) => error instanceof kind);
+      const buttons: ResultButton[] | undefined = offer
+        ? [{ actionId: ROLLBACK_ACTION, text: `Roll back ${data.service}`, value: rollbackButtonValue(data.env, data.service, undefined, attempt.jobId), style: 'danger' }]
+        : undefined;
+      return reportFailure(error, attempt, reporter, buttons);
     }
   };
 }

@@ -21,6 +21,8 @@ import { DeployLocks } from '../jobs/release/deploy-locks.js';
 import { JobMetricsCollector } from '../ops/job-metrics.js';
 import { RollbotMetrics } from '../ops/metrics.js';
 import { mountOpsRoutes, type OpsOptions } from '../ops/ops-routes.js';
+import { FreezeGuard } from '../jobs/guard/freeze-guard.js';
+import { FreezeStore } from '../jobs/guard/freeze-store.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface BotProcessOptions {
@@ -68,18 +70,23 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   });
   mountOpsRoutes(web, { metrics, redis, enqueuer, queueBoard: options.queueBoard });
 
+  const clock = options.clock ?? Date.now;
+  const approvers = new ApproverDirectory(client);
+  const freezeStore = new FreezeStore(redis);
   const router = new CommandRouter({
     config: options.config,
     enqueuer,
     bindings: new ChannelBindings(redis),
     catalogs: new CatalogStore(),
-    locks: new DeployLocks(redis),
+    locks: new DeployLocks(redis, undefined, clock),
     audit: new AuditLog(redis),
     approvals,
-    approvers: new ApproverDirectory(client),
+    approvers,
     publisher: new SlackApprovalPublisher(client),
     runs: new RedisRunStateStore(redis),
-    clock: options.clock ?? Date.now,
+    freezes: new FreezeGuard(freezeStore, approvers),
+    freezeStore,
+    clock,
   });
   const app = createBoltApp({
     token: options.slackBotToken,

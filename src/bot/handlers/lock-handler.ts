@@ -1,6 +1,7 @@
 import type { Command } from '../../core/commands/command.js';
 import { environmentOf } from '../../core/config/load.js';
 import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
+import { formatDuration, parseDuration } from '../../core/guard/duration.js';
 import { ephemeral, inChannel, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -11,13 +12,28 @@ export async function handleLock(deps: RouterDeps, command: Extract<Command, { k
   switch (command.kind) {
     case 'lock': {
       const env = environmentOf(deps.config, command.env);
-      const result = await deps.locks.lock(env.name, ctx.user, command.reason, now);
+      const defaultDuration = deps.config.locks.defaultDuration;
+      const durationMs = command.durationMs ?? (defaultDuration ? parseDuration(defaultDuration, 'locks.defaultDuration') : undefined);
+      const until = durationMs ? now + durationMs : undefined;
+      const result = await deps.locks.lock(env.name, ctx.user, command.reason, now, until);
       if (!result.ok) {
-        if (result.lock.holder === ctx.user) return ephemeral(`You already hold the lock on \`${env.name}\`.`);
+        if (result.lock.holder === ctx.user) return ephemeral(`You already hold the lock on \`${env.name}\`${result.lock.until ? ` (until ${when(result.lock.until)})` : ''}. \`/unlock ${env.name}\` first to take it again for another duration.`);
         throw new EnvironmentLocked(result.lock);
       }
-      await deps.audit.append({ type: 'lock', who: ctx.user, env: env.name, detail: command.reason || undefined, at: now });
-      return inChannel(`🔒 <@${ctx.user}> locked \`${env.name}\`${command.reason ? `: ${command.reason}` : ''}. Rollouts and release applies by others are refused until \`/unlock ${env.name}\`.`);
+      if (until) {
+        // A delayed job in Redis: the lock ends on time even if the bot and workers restart meanwhile.
+        await deps.enqueuer.enqueue(
+          { kind: 'lock', action: 'expire', origin: { channel: ctx.channel, threadTs: ctx.threadTs, user: ctx.user }, env: env.name, holder: ctx.user, since: now },
+          `lock-expire-${env.name}-${now}`,
+          until - now,
+        );
+      }
+      const detail = [durationMs ? `for ${formatDuration(durationMs)}` : '', command.reason].filter(Boolean).join(': ');
+      await deps.audit.append({ type: 'lock', who: ctx.user, env: env.name, detail: detail || undefined, at: now });
+      const ends = until ? ` until ${when(until)} (or \`/unlock ${env.name}\`)` : ` until \`/unlock ${env.name}\``;
+      return inChannel(
+        `🔒 <@${ctx.user}> locked \`${env.name}\`${until ? ` for ${formatDuration(durationMs!)}` : ''}${command.reason ? `: ${command.reason}` : ''}. Rollouts, releases and rollbacks by others are refused${ends}.`,
+      );
     }
     case 'unlock': {
       const env = environmentOf(deps.config, command.env);
@@ -29,7 +45,9 @@ export async function handleLock(deps: RouterDeps, command: Extract<Command, { k
     case 'locks': {
       const locks = await deps.locks.list();
       if (locks.length === 0) return ephemeral('No environment is locked.');
-      return ephemeral(['*Locked environments*', ...locks.map((l) => `• \`${l.env}\` by <@${l.holder}> since ${when(l.since)}${l.reason ? `: ${l.reason}` : ''}`)].join('\n'));
+      return ephemeral(
+        ['*Locked environments*', ...locks.map((l) => `• \`${l.env}\` by <@${l.holder}> since ${when(l.since)}${l.until ? `, until ${when(l.until)}` : ''}${l.reason ? `: ${l.reason}` : ''}`)].join('\n'),
+      );
     }
   }
 }

@@ -4,6 +4,7 @@ import { releaseSettings } from '../../core/config/environment-settings.js';
 import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 import { describeApprovers } from '../approver-directory.js';
+import { announceForced, checkFreeze } from './freeze-check.js';
 
 /** `/release`: refused early when the environment cannot take it; the rest is a queued job. */
 export async function handleRelease(deps: RouterDeps, command: ReleaseCommand, ctx: RequestContext): Promise<Reply> {
@@ -11,11 +12,23 @@ export async function handleRelease(deps: RouterDeps, command: ReleaseCommand, c
   if (env.readOnly) throw new ReadOnlyEnvironment(env.name);
   releaseSettings(env);
   await deps.locks.assertMayDeploy(env.name, ctx.user);
+  const forced = await checkFreeze(deps, env, ctx, command.force, `release of ${command.service}`);
   const { jobId, created } = await deps.enqueuer.enqueue(
-    { kind: 'release', action: 'prepare', origin: originOf(ctx), env: env.name, service: command.service, sha: command.sha, tag: command.tag, pr: command.pr },
+    {
+      kind: 'release',
+      action: 'prepare',
+      origin: originOf(ctx),
+      env: env.name,
+      service: command.service,
+      sha: command.sha,
+      tag: command.tag,
+      pr: command.pr,
+      ...(forced ? { force: true } : {}),
+    },
     ctx.idempotencyKey,
   );
-  return queuedReply(created, jobId, `release of ${command.service} ${command.sha.slice(0, 12)} to \`${env.name}\``);
+  const reply = queuedReply(created, jobId, `release of ${command.service} ${command.sha.slice(0, 12)} to \`${env.name}\``);
+  return forced && created ? announceForced(deps, env, ctx, forced, `release of ${command.service}`, reply, command.service) : reply;
 }
 
 /** Approve: allowed? then one atomic vote; the vote that completes the count enqueues the apply. */

@@ -4,6 +4,7 @@ import { requirePr } from '../../core/rollout/rollout-engine.js';
 import { originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 import { selectEnvironment } from '../../core/config/select-environment.js';
 import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
+import { announceForced, checkFreeze } from './freeze-check.js';
 
 /** `/rollout`: validated and refused early (read-only, no rwenv) before anything is queued. */
 export async function handleRollout(deps: RouterDeps, command: RolloutCommand, ctx: RequestContext): Promise<Reply> {
@@ -21,11 +22,13 @@ export async function handleRollout(deps: RouterDeps, command: RolloutCommand, c
   }
   const lock = locks.find((l) => l.env === env.name);
   if (!command.dryRun && lock && lock.holder !== ctx.user) throw new EnvironmentLocked(lock);
+  const forced = command.dryRun ? undefined : await checkFreeze(deps, env, ctx, command.force, `rollout of ${command.service}`);
   const { jobId, created } = await deps.enqueuer.enqueue(
-    { kind: 'rollout', origin: originOf(ctx), env: env.name, service: command.service, pr, sha: command.sha, dryRun: command.dryRun },
+    { kind: 'rollout', origin: originOf(ctx), env: env.name, service: command.service, pr, sha: command.sha, dryRun: command.dryRun, ...(forced ? { force: true } : {}) },
     ctx.idempotencyKey,
     undefined,
     alreadyQueued,
   );
-  return queuedReply(created, jobId, `${command.dryRun ? 'dry-run ' : ''}rollout of ${command.service} #${pr} to \`${env.name}\``);
+  const reply = queuedReply(created, jobId, `${command.dryRun ? 'dry-run ' : ''}rollout of ${command.service} #${pr} to \`${env.name}\``);
+  return forced && created ? announceForced(deps, env, ctx, forced, `rollout of ${command.service} #${pr}`, reply, command.service) : reply;
 }

@@ -13,6 +13,8 @@ import type { ApproverDirectory } from '../approver-directory.js';
 import type { RedisRunStateStore } from '../../jobs/redeploy/redis-run-state-store.js';
 import { plainMessage, type SlackMessage } from '../render/block-kit.js';
 import type { CommandSource } from '../../core/commands/parse.js';
+import type { FreezeGuard } from '../../jobs/guard/freeze-guard.js';
+import type { FreezeStore } from '../../jobs/guard/freeze-store.js';
 
 export interface RouterDeps {
   config: LoadedConfig;
@@ -25,6 +27,9 @@ export interface RouterDeps {
   approvers: ApproverDirectory;
   publisher: ApprovalPublisher;
   runs: RedisRunStateStore;
+  /** Freezes: configured windows plus `/freeze` (kept here). */
+  freezes: FreezeGuard;
+  freezeStore: FreezeStore;
   /** Injectable for deadlines and lock timestamps (tests move time forward). */
   clock: () => number;
 }

@@ -3,6 +3,7 @@ import type { ApprovalState } from '../../jobs/release/approval-store.js';
 import { RELEASE_APPROVE_ACTION, RELEASE_REJECT_ACTION } from '../../jobs/release/release-actions.js';
 import { context, header, section, type Block, type SlackMessage } from './block-kit.js';
 import { actions } from './progress-message.js';
+import { ROLLBACK_ACTION, rollbackButtonValue } from '../../jobs/guard-actions.js';
 
 const ICON: Record<ApprovalState['status'], string> = {
   pending: '📦',
@@ -45,9 +46,11 @@ export function releaseCard(state: ApprovalState): SlackMessage {
   const { request } = state;
   const { plan } = request;
   const votes = state.votes.map((v) => `✅ <@${v.user}> approved ${slackDate(v.at)}`);
+  const isRollback = request.kind === 'rollback';
+  const title = isRollback ? `Roll back ${plan.service} in ${plan.env} to ${plan.toTag}` : `Release ${plan.service} to ${plan.env}`;
   const blocks: Block[] = [
-    header(`${ICON[state.status]} Release ${plan.service} to ${plan.env}`),
-    section('```\n' + releaseSummaryText(plan) + '\n```'),
+    header(`${ICON[state.status]} ${title}`),
+    section('```\n' + (request.summary ?? releaseSummaryText(plan)) + '\n```'),
     context(
       `Requested by <@${request.requester}> · ${state.votes.length} of ${request.required} approval${request.required === 1 ? '' : 's'} · ${
         state.status === 'pending' ? `expires ${slackDate(request.deadline)}` : state.status
@@ -69,7 +72,16 @@ export function releaseCard(state: ApprovalState): SlackMessage {
       ),
     );
   }
-  return { text: `Release ${plan.service} ${plan.toTag} to ${plan.env}: ${state.status}`, blocks };
+  // Once applied, one click undoes it: back to what ran before (through approval again here).
+  if (state.status === 'applied' && plan.fromTag && !state.result?.unchanged) {
+    blocks.push(
+      actions(
+        [{ actionId: ROLLBACK_ACTION, text: `Roll back to ${plan.fromTag}`.slice(0, 75), value: rollbackButtonValue(plan.env, plan.service, plan.fromTag), style: 'danger' }],
+        `rollback-${request.id}`,
+      ),
+    );
+  }
+  return { text: `${isRollback ? `Roll back ${plan.service} in ${plan.env} to ${plan.toTag}` : `Release ${plan.service} ${plan.toTag} to ${plan.env}`}: ${state.status}`, blocks };
 }
 
 /** The modal that asks why, before a rejection is recorded. */

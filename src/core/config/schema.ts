@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { githubSchema, jiraSchema, releaseSchema } from '../release/release-config.js';
+import { freezeSchema, lockSettingsSchema } from '../guard/freeze-config.js';
 
 const serviceName = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be a lowercase service name like papi');
 
@@ -68,6 +69,8 @@ export const environmentSchema = z
     release: releaseSchema.optional(),
     /** `/redeploy` settings: which pipeline, where it runs, what it sees, whom it tells. */
     redeploy: redeploySchema.optional(),
+    /** Change freezes: recurring windows, fixed ranges, and who may `--force` through them. */
+    freeze: freezeSchema.optional(),
   })
   .strict();
 
@@ -90,6 +93,8 @@ export const configSchema = z
     github: githubSchema.optional(),
     /** Optional release tickets (seed 001). */
     jira: jiraSchema.optional(),
+    /** `/lock` settings (a default duration after which locks expire by themselves). */
+    locks: lockSettingsSchema.default({}),
     environments: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, -, . or _'), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, 'needs at least one environment, e.g. environments: { dev: { fluxGitRepo: ... } }'),

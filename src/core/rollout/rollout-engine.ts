@@ -26,8 +26,8 @@ export interface RolloutRequest {
   requestId?: string;
   /** PR mode: push the change to this new branch instead of the environment's branch. */
   branch?: string;
-  /** Commit subject instead of `chore(<service>): update image tag to <tag>`. */
-  subject?: string;
+  /** Commit subject instead of `chore(<service>): update image tag to <tag>`; a function sees the tag being replaced. */
+  subject?: string | ((previousTag: string | null) => string);
   /** Progress title instead of `Rollout of <service> to <env>`. */
   title?: string;
 }
@@ -118,6 +118,11 @@ export class RolloutEngine {
           (l) => l.file,
         );
         // After locate, so an unknown service is reported as such rather than as a missing source repo.
+        // A rollback names a tag that was deployed before: no source commit to resolve.
+        if (sha === undefined && request.tag && !request.sha && pr === undefined) {
+          steps.skip('resolve', 'tag given');
+          sha = '';
+        }
         sha ??= await steps.run(
           'resolve',
           async () => (request.sha ? validateSha(request.sha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr!)),
@@ -148,7 +153,7 @@ export class RolloutEngine {
         if (request.requestId) trailers['Rollbot-Request'] = request.requestId;
         const commit = await steps.run(
           'commit',
-          () => workspace.commitFile(located.file, request.subject ?? `chore(${service}): update image tag to ${tag}`, trailers, head),
+          () => workspace.commitFile(located.file, subjectOf(request, service, tag, edit.previousTag), trailers, head),
           (c) => c.slice(0, 7),
         );
         await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.file);
@@ -162,6 +167,20 @@ export class RolloutEngine {
     });
   }
 
+  /**
+   * Runs `read` on the service's file in a freshly synced clone, taking turns with rollouts on it
+   * (`/history`, rollback targets). Locates exactly as a rollout would.
+   */
+  async inspect<T>(env: EnvironmentConfig, service: string, read: (workspace: FluxWorkspace, located: LocatedFile) => Promise<T>): Promise<T> {
+    const name = validateServiceName(service);
+    const fluxPath = env.services[name]?.fluxPath ?? this.options.catalogEntry?.(env, name)?.fluxPath;
+    const workspace = this.workspace(env);
+    return workspace.exclusive(async () => {
+      const head = await workspace.sync();
+      return read(workspace, await locateServiceFile(workspace.dir, name, { fluxPath, fluxRoot: env.fluxRoot, head }));
+    });
+  }
+
   private async applyEdit(workspace: FluxWorkspace, located: LocatedFile, tag: string) {
     const path = join(workspace.dir, located.file);
     const text = await readFile(path, 'utf8');
@@ -172,6 +191,11 @@ export class RolloutEngine {
     }
     return edit;
   }
+}
+
+function subjectOf(request: RolloutRequest, service: string, tag: string, previousTag: string | null): string {
+  if (typeof request.subject === 'function') return request.subject(previousTag);
+  return request.subject ?? `chore(${service}): update image tag to ${tag}`;
 }
 
 export function requirePr(raw: string | undefined, service: string): number {
