@@ -6,18 +6,30 @@ import type { RolloutJobData } from './job-data.js';
 import type { JobProcessor } from './job-processor.js';
 import { reportFailure } from './user-errors.js';
 import type { DeployLocks } from './release/deploy-locks.js';
-import { EnvironmentLocked } from './release/deploy-locks.js';
-import { AmbiguousService, InvalidInput, ReadOnlyEnvironment, ServiceNotFound } from '../core/errors.js';
-import { EnvironmentFrozen, type FreezeGuard } from './guard/freeze-guard.js';
+import type { FreezeGuard } from './guard/freeze-guard.js';
 import { ROLLBACK_ACTION, rollbackButtonValue } from './guard-actions.js';
-import type { ResultButton } from './job-reporter.js';
+import type { JobReporter, ResultButton } from './job-reporter.js';
 
-/** Failures that happen before anything could be deployed offer nothing to roll back. */
-const BEFORE_ANYTHING = [ServiceNotFound, AmbiguousService, ReadOnlyEnvironment, EnvironmentLocked, EnvironmentFrozen, InvalidInput];
+/** Remembers whether this job's push went through (a failure after it leaves something to roll back). */
+function watchPush(reporter: JobReporter): { reporter: JobReporter; pushed: () => boolean } {
+  let pushed = false;
+  return {
+    reporter: {
+      ...reporter,
+      progress(snapshot) {
+        if (snapshot.steps.some((s) => s.id === 'push' && s.status === 'done')) pushed = true;
+        reporter.progress(snapshot);
+      },
+    },
+    pushed: () => pushed,
+  };
+}
 
 /** Runs one rollout; the job id doubles as the request id that keeps a recovered job exactly-once. */
 export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEngine; locks: DeployLocks; freezes?: FreezeGuard; clock?: () => number }): JobProcessor<RolloutJobData> {
-  return async (data, attempt, reporter) => {
+  return async (data, attempt, jobReporter) => {
+    const watched = watchPush(jobReporter);
+    const reporter = watched.reporter;
     try {
       const env = environmentOf(deps.config, data.env);
       // Checked again here: the lock may have been taken while the job waited in the queue.
@@ -31,8 +43,8 @@ export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEn
       await reporter.succeed(rolloutSummary(result, 'mrkdwn'));
       return result;
     } catch (error) {
-      // Undo offers what this rollout committed (the rollback says so if it committed nothing).
-      const offer = !data.dryRun && !BEFORE_ANYTHING.some((kind) => error instanceof kind);
+      // Failed after its push (e.g. following it into the cluster): offer to undo exactly that commit.
+      const offer = !data.dryRun && watched.pushed();
       const buttons: ResultButton[] | undefined = offer
         ? [{ actionId: ROLLBACK_ACTION, text: `Roll back ${data.service}`, value: rollbackButtonValue(data.env, data.service, undefined, attempt.jobId), style: 'danger' }]
         : undefined;
