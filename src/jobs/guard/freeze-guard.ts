@@ -44,13 +44,14 @@ export class BreakGlassDenied extends RollbotError {
  */
 export class FreezeGuard {
   constructor(
-    private readonly store: FreezeStore,
+    /** `/freeze`s in Redis; absent where there is no Redis (a terminal without REDIS_URL). */
+    private readonly store: Pick<FreezeStore, 'get'> | undefined,
     private readonly membership?: MembershipCheck,
   ) {}
 
   /** The freeze in force now (the one that lasts longest), if any. */
   async active(env: EnvironmentConfig, now: number): Promise<ActiveFreeze | undefined> {
-    const manual = await this.store.get(env.name, now);
+    const manual = await this.store?.get(env.name, now);
     const fromConfig = configFreezeAt(env.freeze, now);
     const fromStore: ActiveFreeze | undefined = manual && {
       source: 'manual',
