@@ -7,6 +7,7 @@ beforeAll(async () => {
     environments: {
       // Frozen every day, all day: a configured window that never lets go.
       frozen: { freeze: { windows: [{ cron: '0 0 * * *', durationHours: 24, reason: 'change freeze' }], breakGlass: ['U_OPS', 'S_ONCALL'] } },
+      frozenrel: { release: { registry: { url: 'http://127.0.0.1:9' } }, freeze: { ranges: [{ from: '2020-01-01T00:00Z', until: '2099-01-01T00:00Z', reason: 'audit' }] } },
     },
   });
   h.emulator.setUsergroup('S_ONCALL', ['U_PAGER']);
@@ -30,6 +31,10 @@ describe('freezes: configured windows, /freeze and /unfreeze, break-glass --forc
     expect(await h.queuedJobCount()).toBe(0);
     expect((await say('/rollback', 'papi --env frozen', 'U_ALICE')).text).toContain('so the rollback of papi was refused');
     expect((await say('/unfreeze', 'frozen', 'U_OPS')).text).toContain('comes from the config and cannot be lifted from Slack');
+    expect((await say('/release', 'papi abcdef1 --env frozenrel', 'U_ALICE')).text).toMatch(
+      /`frozenrel` is frozen by the config's freeze range 2020-01-01T00:00Z – 2099-01-01T00:00Z until 2099-01-01 00:00 UTC \(audit\), so the release of papi was refused\./,
+    );
+    expect(await h.queuedJobCount('release')).toBe(0);
   });
 
   it('--force by a member of a break-glass user group goes through, is announced in the channel and audited', async () => {

@@ -4,7 +4,11 @@ import type { RecordedMessage } from '../src/slack-emulator/types.js';
 
 let h: BotHarness;
 beforeAll(async () => {
-  h = await BotHarness.start({ release: true });
+  h = await BotHarness.start({
+    release: true,
+    // Rollbacks here need two approvals; a release one. The registry is never asked for a rollback.
+    environments: { liverb: { allowRollout: false, release: { registry: { url: 'http://127.0.0.1:9' }, approval: { required: 1, rollbackRequired: 2 } } } },
+  });
 });
 afterAll(async () => {
   await h?.stop();
@@ -83,6 +87,14 @@ describe('/history and /rollback through Slack', () => {
     expect((await h.flux.log())[0]).toBe(`revert(papi): roll back to ${tagOf(42)} (was ${tagOf(43)})`);
     const audit = await say('/audit', 'papi', 'U_BOB', 'C_RB3');
     expect(audit).toMatch(/\*rollback\* by <@U_ALICE>[\s\S]*\*release\.approved\* by <@U_BOB>[\s\S]*\*rollback\.requested\* by <@U_ALICE>/);
+  });
+
+  it('release.approval.rollbackRequired sets how many approvals a rollback needs', async () => {
+    expect(await say('/rollback', 'papi --env liverb', 'U_ALICE', 'C_RB5')).toMatch(/needs approval here/);
+    const card = await h.waitForMessage('C_RB5', /Roll back papi in liverb to/);
+    expect(messageText(card)).toContain('0 of 2 approvals');
+    await h.user.blockAction({ actionId: 'release_approve', channel: 'C_RB5', messageTs: card.ts, user: 'U_BOB' });
+    await h.emulator.waitFor(() => /1 of 2 approvals/.test(messageText(h.emulator.findMessage('C_RB5', card.ts)!)));
   });
 
   it('an applied release card offers Roll back to what ran before, which asks for approval again', async () => {
