@@ -35,6 +35,7 @@ Open ${local.consoleUrl}: a Slack-like console (switch users to approve releases
 Or from another terminal (channel C_DEPLOY is bound to rdebug, C_RELEASE to prod):
   npx rollbot say "/rollout papi 42"
   npx rollbot say "@rollbot what namespace is papi in?"
+  npx rollbot say "/history papi"    then    npx rollbot say "/rollback papi"
   npx rollbot say --channel C_RELEASE "/release papi <sha>"      (a papi commit: git -C <demo>/sources/papi.git log)
   npx rollbot say '/redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"'
 Or type here (as alice in C_DEPLOY). Ctrl+C stops everything.

@@ -35,7 +35,7 @@ function statusLine(state: ApprovalState): string | null {
     case 'rejected':
       return `🚫 *Rejected* by <@${state.rejectedBy}>${state.statusAt ? ` ${slackDate(state.statusAt)}` : ''}: ${escapeMrkdwn(state.reason ?? '')}`;
     case 'expired':
-      return `⌛ *Expired* ${slackDate(state.request.deadline)}: it can no longer be approved. Run \`/release\` again.`;
+      return `⌛ *Expired* ${slackDate(state.request.deadline)}: it can no longer be approved. Run \`/${state.request.kind === 'rollback' ? 'rollback' : 'release'}\` again.`;
     case 'failed':
       return `❌ *Apply failed*: ${escapeMrkdwn(state.error ?? 'unknown error')}`;
   }
