@@ -7,6 +7,7 @@ beforeAll(async () => {
     environments: {
       // Frozen every day, all day: a configured window that never lets go.
       frozen: { freeze: { windows: [{ cron: '0 0 * * *', durationHours: 24, reason: 'change freeze' }], breakGlass: ['U_OPS', 'S_ONCALL'] } },
+      relonly: { allowRollout: false, release: { registry: { url: 'http://127.0.0.1:9' }, approval: { required: 1 } } },
       frozenrel: { release: { registry: { url: 'http://127.0.0.1:9' } }, freeze: { ranges: [{ from: '2020-01-01T00:00Z', until: '2099-01-01T00:00Z', reason: 'audit' }] } },
     },
   });
@@ -73,6 +74,20 @@ describe('freezes: configured windows, /freeze and /unfreeze, break-glass --forc
       h.clockOffsetMs = 0;
     }
     await h.waitForMessage('C_FRZ3', /Updated papi to ps-43-/);
+  });
+
+  it('a freeze that starts while a rollback card waits stops its apply, and the card says why', async () => {
+    expect((await say('/rollback', 'papi --env relonly', 'U_ALICE', 'C_FRZ4')).text).toMatch(/needs approval here/);
+    const card = await h.waitForMessage('C_FRZ4', /Roll back papi in relonly to/);
+    expect((await say('/freeze', 'relonly 1h incident', 'U_CAROL')).text).toContain('froze `relonly`');
+    const commits = await h.flux.commitCount();
+    await h.user.blockAction({ actionId: 'release_approve', channel: 'C_FRZ4', messageTs: card.ts, user: 'U_ALICE' });
+    const answer = await h.emulator.waitFor(() => h.emulator.responses('C_FRZ4').map((r) => messageText(r)).find((t) => t.includes('four eyes')));
+    expect(answer).toContain('You requested this rollback, so someone else must approve it (four eyes).');
+    await h.user.blockAction({ actionId: 'release_approve', channel: 'C_FRZ4', messageTs: card.ts, user: 'U_BOB' });
+    await h.emulator.waitFor(() => /Apply failed/.test(messageText(h.emulator.findMessage('C_FRZ4', card.ts)!)));
+    expect(messageText(h.emulator.findMessage('C_FRZ4', card.ts)!)).toContain('❌ *Apply failed*: `relonly` is frozen by <@U_CAROL> until');
+    expect(await h.flux.commitCount()).toBe(commits);
   });
 
   it('bad /freeze input is clear', async () => {

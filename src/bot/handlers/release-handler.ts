@@ -37,9 +37,11 @@ export async function handleApprove(deps: RouterDeps, approvalId: string, ctx: R
   if (!state) return ephemeral('This release request no longer exists. Run `/release` again.');
   const env = environmentOf(deps.config, state.request.env);
   const policy = releaseSettings(env).approval;
+  // A rollback in a release-only environment goes through this same card and vote.
+  const noun = state.request.kind === 'rollback' ? 'rollback' : 'release';
   // The more specific refusal first: a requester who is not an approver either still learns why.
   if (ctx.user === state.request.requester && !state.request.allowSelfApproval) {
-    return ephemeral('You requested this release, so someone else must approve it (four eyes).');
+    return ephemeral(`You requested this ${noun}, so someone else must approve it (four eyes).`);
   }
   if (!(await deps.approvers.mayApprove(policy, ctx.user))) {
     return ephemeral(`You are not an approver for ${env.name} (approvers: ${describeApprovers(policy)}).`);
@@ -65,16 +67,16 @@ export async function handleApprove(deps: RouterDeps, approvalId: string, ctx: R
     case 'recorded':
       return ephemeral(`Your approval is recorded (${current?.votes.length ?? '?'} of ${state.request.required}).`);
     case 'duplicate':
-      return ephemeral('You already approved this release.');
+      return ephemeral(`You already approved this ${noun}.`);
     case 'self':
-      return ephemeral('You requested this release, so someone else must approve it (four eyes).');
+      return ephemeral(`You requested this ${noun}, so someone else must approve it (four eyes).`);
     case 'expired':
       await deps.audit.append({ type: 'release.expired', who: ctx.user, env: env.name, service, jobId: approvalId, at: now });
-      return ephemeral('This release request has expired and can no longer be approved. Run `/release` again.');
+      return ephemeral(`This ${noun} request has expired and can no longer be approved. Run \`/${noun}\` again.`);
     case 'not_found':
-      return ephemeral('This release request no longer exists. Run `/release` again.');
+      return ephemeral(`This ${noun} request no longer exists. Run \`/${noun}\` again.`);
     default:
-      return ephemeral(`This release is already ${outcome.replace('closed:', '')}.`);
+      return ephemeral(`This ${noun} is already ${outcome.replace('closed:', '')}.`);
   }
 }
 

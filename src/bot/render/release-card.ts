@@ -37,7 +37,8 @@ function statusLine(state: ApprovalState): string | null {
     case 'expired':
       return `⌛ *Expired* ${slackDate(state.request.deadline)}: it can no longer be approved. Run \`/${state.request.kind === 'rollback' ? 'rollback' : 'release'}\` again.`;
     case 'failed':
-      return `❌ *Apply failed*: ${escapeMrkdwn(state.error ?? 'unknown error')}`;
+      // rollbot's own sentences name people (a lock holder, who froze it): keep those mentions working.
+      return `❌ *Apply failed*: ${escapeMrkdwn(state.error ?? 'unknown error').replace(/&lt;@([UW][A-Z0-9_]+)&gt;/g, '<@$1>')}`;
   }
 }
 
