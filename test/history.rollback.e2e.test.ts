@@ -71,6 +71,11 @@ describe('/history and /rollback through Slack', () => {
     expect(messageText(refused)).toContain('papi never had `ps-7-1234567` in `rdebug`');
     expect(await say('/rollback', 'papi --env prod', 'U_ALICE', 'C_RB2')).toContain("rwenv 'prod' is read-only.");
     expect(await say('/rollback', '', 'U_ALICE', 'C_RB2')).toContain('Which service?');
+    // A read-only environment shows its history but offers no buttons.
+    expect(await say('/history', 'papi --env prod', 'U_ALICE', 'C_RB6')).toMatch(/Queued history/);
+    const readOnly = await settled('C_RB6', /History of papi in prod/);
+    expect(messageText(readOnly)).toContain('`prod` is read-only: nothing can be rolled back here.');
+    expect(rollbackButtons(readOnly)).toHaveLength(0);
   });
 
   it('in a release-only environment a rollback needs approval on a card; approving applies the revert commit', async () => {
