@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { rolloutFromTerminal } from './cli/rollout-command.js';
+import { historyFromTerminal, rollbackFromTerminal } from './cli/guard-commands.js';
 import { runBot, runWorker } from './cli/service-commands.js';
 import { runLocal } from './cli/local-command.js';
 import { say } from './cli/say-command.js';
@@ -13,7 +14,9 @@ const HELP = `rollbot: ChatOps for Flux CD
 
 Usage:
   rollbot rollout <service> <pr> [--env <name>] [--sha <commit>] [--dry-run] [--site <file>:<path>]
-                                                                              set the image tag, commit, push
+                                                                               set the image tag, commit, push
+  rollbot history <service> [--env <name>] [--limit 10]                        the tags it had, newest first, who asked and when
+  rollbot rollback <service> [--env <name>] [--to <tag>] [--force]             back to the previous tag (or the one named)
   rollbot local [--home .rollbot/local]                                       everything in one process: redis, emulated Slack, bot, worker, demo
   rollbot say "<text>" [--channel C_DEPLOY] [--user U_ALICE]                  talk to a running local mode as a Slack user
   rollbot bot                                                                 the Slack bot (HTTP or Socket Mode)
@@ -49,6 +52,10 @@ async function main(argv: string[]): Promise<void> {
   switch (verb) {
     case 'rollout':
       return rolloutFromTerminal(loadConfig(configPath), rest, userInfo().username);
+    case 'history':
+      return historyFromTerminal(loadConfig(configPath), rest);
+    case 'rollback':
+      return rollbackFromTerminal(loadConfig(configPath), rest, options.variables.ROLLBOT_USER || userInfo().username, { redis: options.redis });
     case 'bot':
       return runBot(loadConfig(configPath), options);
     case 'worker':

@@ -111,7 +111,7 @@ describe('refusals say exactly why, and nothing is committed', () => {
     ['papi', /Which pull request\?/],
     ['papi abc', /'abc' is not a pull request number/],
     ['../../etc 1', /'..\/..\/etc' is not a valid service name/],
-    ['papi 1 --force', /Unknown flag '--force'/],
+    ['papi 1 --yolo', /Unknown flag '--yolo'/],
     ['papi 1 --env nowhere', /Unknown environment 'nowhere'\. Known environments: rdebug, prod\./],
   ])('bad arguments %j', async (text, expected) => {
     const ack = await h.user.slashCommand({ command: '/rollout', text, channel: 'C_BAD' });

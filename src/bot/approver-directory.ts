@@ -16,6 +16,11 @@ export class ApproverDirectory {
   mayApprove(policy: ApprovalPolicy, user: string): Promise<boolean> {
     return this.access.isListed(policy.approvers, user);
   }
+
+  /** Is `user` one of these user IDs or in one of these user groups? (An empty list: nobody.) */
+  async isMember(ids: string[], user: string): Promise<boolean> {
+    return ids.length > 0 && this.access.isListed(ids, user);
+  }
 }
 
 /** "<@U1>, <!subteam^S1>" for the refusal sentence. */

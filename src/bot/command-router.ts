@@ -13,6 +13,7 @@ import { handleRollout } from './handlers/rollout-handler.js';
 import { ephemeral, type Reply, type RequestContext, type RouterDeps } from './handlers/router-deps.js';
 import { handleRwenv } from './handlers/rwenv-handler.js';
 import { handleServices } from './handlers/services-handler.js';
+import { handleFreeze, handleHistory, handleRollback } from './handlers/guard-handler.js';
 
 export type { Reply, RequestContext } from './handlers/router-deps.js';
 
@@ -68,6 +69,14 @@ export class CommandRouter {
         return handleLock(this.deps, command, ctx);
       case 'audit':
         return handleAudit(this.deps, command);
+      case 'history':
+        return handleHistory(this.deps, command, ctx);
+      case 'rollback':
+        return handleRollback(this.deps, command, ctx);
+      case 'freeze':
+      case 'unfreeze':
+      case 'freezes':
+        return handleFreeze(this.deps, command, ctx);
     }
   }
 

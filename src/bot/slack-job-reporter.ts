@@ -69,7 +69,7 @@ export class SlackJobReporting implements JobReporterFactory {
         message.set(progressMessage(snapshot, origin.user));
       },
       async succeed(summary, options) {
-        message.set(progressMessage(latest, origin.user, { ok: true, text: summary }, options?.buttons));
+        message.set(progressMessage(latest, origin.user, { ok: true, text: summary }, options?.buttons, options?.rows));
         await message.flush();
       },
       async fail(text, options) {

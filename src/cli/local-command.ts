@@ -36,6 +36,7 @@ Or from another terminal (channel C_DEPLOY is bound to rdebug, C_RELEASE to prod
   npx rollbot say "/rollout papi"                 (alice's open PR on the emulated GitHub; --user U_BOB has two to pick from)
   npx rollbot say "/rollout papi 42"
   npx rollbot say "@rollbot what namespace is papi in?"
+  npx rollbot say "/history papi"    then    npx rollbot say "/rollback papi"
   npx rollbot say --channel C_RELEASE "/release papi <sha>"      (a papi commit: git -C <demo>/sources/papi.git log)
   npx rollbot say '/redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"'
 Or type here (as alice in C_DEPLOY). Ctrl+C stops everything.

@@ -3,13 +3,19 @@ export function blocksToText(message: { text?: string; blocks?: unknown[] }): st
   if (!Array.isArray(message.blocks) || message.blocks.length === 0) return readable(message.text ?? '');
   const lines: string[] = [];
   for (const raw of message.blocks) {
-    const block = raw as { type?: string; text?: { text?: string }; elements?: Array<{ text?: string | { text?: string } }>; fields?: Array<{ text?: string }> };
+    const block = raw as {
+      type?: string;
+      text?: { text?: string };
+      elements?: Array<{ text?: string | { text?: string } }>;
+      fields?: Array<{ text?: string }>;
+      accessory?: { type?: string; text?: { text?: string } };
+    };
     switch (block.type) {
       case 'header':
         lines.push(`== ${block.text?.text ?? ''} ==`);
         break;
       case 'section':
-        if (block.text?.text) lines.push(block.text.text);
+        if (block.text?.text) lines.push(block.text.text + (block.accessory?.type === 'button' ? `  [${block.accessory.text?.text ?? ''}]` : ''));
         for (const field of block.fields ?? []) lines.push(field.text ?? '');
         break;
       case 'context':

@@ -1,5 +1,8 @@
 import type { FluxCommand } from '../core/commands/command.js';
 import type { RedeployArgs } from '../core/pipeline/args.js';
+import type { HistoryJobData, LockJobData, RollbackJobData } from './guard-job-data.js';
+
+export type { HistoryJobData, LockJobData, RollbackJobData } from './guard-job-data.js';
 
 /**
  * Job payloads are plain JSON: a job can be retried by any worker, after any restart. Each carries
@@ -26,6 +29,8 @@ export interface RolloutJobData {
   site?: string;
   /** The PR as the code host's API described it when the rollout was asked for (its head is the commit). */
   pull?: { number: number; title: string; author: string; headSha: string; headRef: string };
+  /** Through a freeze: set only after the bot checked the requester may break the glass. */
+  force?: boolean;
 }
 
 export interface CatalogJobData {
@@ -59,6 +64,8 @@ export interface ReleaseJobData {
   approvalId?: string;
   /** prepare: where the tag is (`file:path`), picked after an ambiguous first check. */
   site?: string;
+  /** Through a freeze: set only after the bot checked the requester may break the glass. */
+  force?: boolean;
 }
 
 export interface RedeployJobData {
@@ -72,5 +79,5 @@ export interface RedeployJobData {
   commandName: string;
 }
 
-export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData;
+export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData | HistoryJobData | RollbackJobData | LockJobData;
 export type RollbotJobKind = RollbotJobData['kind'];

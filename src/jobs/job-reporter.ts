@@ -9,13 +9,19 @@ export interface ResultButton {
   style?: 'primary' | 'danger';
 }
 
+/** One line of a result table (e.g. a `/history` row), optionally with a button of its own. */
+export interface ResultRow {
+  text: string;
+  button?: ResultButton;
+}
+
 /**
  * How a job shows itself to people: progress while it runs, then one final outcome. Summaries,
  * failures and replies are mrkdwn: data in them is escaped by whoever builds them
  * (escapeMrkdwn / codeBlock, src/core/mrkdwn.ts); progress snapshots are plain text, escaped by the renderer.
  */
 export interface JobReporter extends Reporter {
-  succeed(summary: string, options?: { buttons?: ResultButton[] }): Promise<void>;
+  succeed(summary: string, options?: { buttons?: ResultButton[]; rows?: ResultRow[] }): Promise<void>;
   fail(message: string, options?: { willRetry?: boolean; buttons?: ResultButton[] }): Promise<void>;
   /** A reply in the thread of the job's message: long output never goes into the message itself. */
   reply(text: string): Promise<void>;

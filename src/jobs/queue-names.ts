@@ -5,6 +5,9 @@ export const QUEUE_NAMES = {
   flux: 'rollbot-flux',
   release: 'rollbot-release',
   redeploy: 'rollbot-redeploy',
+  history: 'rollbot-history',
+  rollback: 'rollbot-rollback',
+  lock: 'rollbot-lock',
 } as const;
 
 export const DEFAULT_PREFIX = 'rollbot';

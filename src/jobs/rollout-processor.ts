@@ -8,14 +8,35 @@ import { reportFailure } from './user-errors.js';
 import { AmbiguousImageSite } from '../core/errors.js';
 import { failWithSiteChoice } from './site-choice.js';
 import type { DeployLocks } from './release/deploy-locks.js';
+import type { FreezeGuard } from './guard/freeze-guard.js';
+import { ROLLBACK_ACTION, rollbackButtonValue } from './guard-actions.js';
+import type { JobReporter, ResultButton } from './job-reporter.js';
+
+/** Remembers whether this job's push went through (a failure after it leaves something to roll back). */
+function watchPush(reporter: JobReporter): { reporter: JobReporter; pushed: () => boolean } {
+  let pushed = false;
+  return {
+    reporter: {
+      ...reporter,
+      progress(snapshot) {
+        if (snapshot.steps.some((s) => s.id === 'push' && s.status === 'done')) pushed = true;
+        reporter.progress(snapshot);
+      },
+    },
+    pushed: () => pushed,
+  };
+}
 
 /** Runs one rollout; the job id doubles as the request id that keeps a recovered job exactly-once. */
-export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEngine; locks: DeployLocks }): JobProcessor<RolloutJobData> {
-  return async (data, attempt, reporter) => {
+export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEngine; locks: DeployLocks; freezes?: FreezeGuard; clock?: () => number }): JobProcessor<RolloutJobData> {
+  return async (data, attempt, jobReporter) => {
+    const watched = watchPush(jobReporter);
+    const reporter = watched.reporter;
     try {
       const env = environmentOf(deps.config, data.env);
       // Checked again here: the lock may have been taken while the job waited in the queue.
       if (!data.dryRun) await deps.locks.assertMayDeploy(env.name, data.origin.user);
+      if (!data.dryRun && !data.force) await deps.freezes?.check(env, data.origin.user, false, (deps.clock ?? Date.now)(), `rollout of ${data.service}`);
       const result = await deps.engine.rollout(
         env,
         { service: data.service, pr: data.pr, sha: data.sha, pullRequest: data.pull, dryRun: data.dryRun, requestedBy: data.origin.user, requestId: attempt.jobId, site: data.site },
@@ -28,7 +49,12 @@ export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEn
         const { env, service, pr, sha, dryRun, origin } = data;
         return failWithSiteChoice(error, { kind: 'rollout', env, service, pr, sha, dryRun, user: origin.user }, reporter);
       }
-      return reportFailure(error, attempt, reporter);
+      // Failed after its push (e.g. following it into the cluster): offer to undo exactly that commit.
+      const offer = !data.dryRun && watched.pushed();
+      const buttons: ResultButton[] | undefined = offer
+        ? [{ actionId: ROLLBACK_ACTION, text: `Roll back ${data.service}`, value: rollbackButtonValue(data.env, data.service, undefined, attempt.jobId), style: 'danger' }]
+        : undefined;
+      return reportFailure(error, attempt, reporter, buttons);
     }
   };
 }

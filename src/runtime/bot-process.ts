@@ -26,6 +26,8 @@ import { DeployLocks } from '../jobs/release/deploy-locks.js';
 import { JobMetricsCollector } from '../ops/job-metrics.js';
 import { RollbotMetrics } from '../ops/metrics.js';
 import { mountOpsRoutes, type OpsOptions } from '../ops/ops-routes.js';
+import { FreezeGuard } from '../jobs/guard/freeze-guard.js';
+import { FreezeStore } from '../jobs/guard/freeze-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { pullRequestLookup } from './github-access.js';
 
@@ -85,22 +87,27 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   });
   mountOpsRoutes(web, { metrics, redis, enqueuer, queueBoard: options.queueBoard });
 
-  // One membership cache for approvers and rolloutBy/releaseBy, on the bot's clock.
-  const membership = new SlackGroupMembership(client, 60_000, options.clock ?? Date.now);
+  const clock = options.clock ?? Date.now;
+  // One membership cache for approvers, rolloutBy/releaseBy and break-glass, on the bot's clock.
+  const membership = new SlackGroupMembership(client, 60_000, clock);
+  const approvers = new ApproverDirectory(membership);
+  const freezeStore = new FreezeStore(redis);
   const router = new CommandRouter({
     config: options.config,
     enqueuer,
     bindings: new ChannelBindings(redis, feed),
     catalogs: new CatalogStore(),
-    locks: new DeployLocks(redis, feed),
+    locks: new DeployLocks(redis, feed, clock),
     audit: new AuditLog(redis),
     approvals,
-    approvers: new ApproverDirectory(membership),
+    approvers,
     access: new EnvironmentAccess(membership),
     publisher: new SlackApprovalPublisher(client),
     runs: new RedisRunStateStore(redis),
     pulls: pullRequestLookup(options.config, options.variables ?? process.env),
-    clock: options.clock ?? Date.now,
+    freezes: new FreezeGuard(freezeStore, approvers),
+    freezeStore,
+    clock,
   });
   const app = createBoltApp({
     token: options.slackBotToken,

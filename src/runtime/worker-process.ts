@@ -26,6 +26,11 @@ import { useGitCredentials } from '../core/credentials/git-credentials.js';
 import { redeployProcessor } from '../jobs/redeploy/redeploy-processor.js';
 import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
 import { SlackRedeployNotifier } from '../bot/slack-redeploy-notifier.js';
+import { FreezeGuard } from '../jobs/guard/freeze-guard.js';
+import { FreezeStore } from '../jobs/guard/freeze-store.js';
+import { historyProcessor } from '../jobs/history-processor.js';
+import { rollbackProcessor } from '../jobs/rollback-processor.js';
+import { lockProcessor } from '../jobs/lock-processor.js';
 
 export interface WorkerProcessOptions {
   config: LoadedConfig;
@@ -67,31 +72,40 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const catalogs = new CatalogStore();
   const engine = engineFor(options.config, catalogs);
   const queues = new JobEnqueuer(connections.queues, connections.queuePrefix);
-  const locks = new DeployLocks(redis);
+  const clock = options.clock ?? Date.now;
+  const locks = new DeployLocks(redis, undefined, clock);
   const variables = options.variables ?? {};
   // One GitHub credential for the API and git, so an App's installation token is fetched once an hour.
   const githubTokens = githubTokenSource(options.config, variables);
   // Every git process of this worker (Flux, source and catalog repos) gets these credentials.
   useGitCredentials(gitCredentialsFor(options.config, variables, githubTokens));
+  // The bot checked break-glass membership before queuing a forced job; workers only see freezes.
+  const freezes = new FreezeGuard(new FreezeStore(redis));
+  const audit = new AuditLog(redis);
+  const releaseDeps = {
+    config: options.config,
+    engine,
+    catalogs,
+    approvals: new ApprovalStore(redis),
+    locks,
+    audit,
+    publisher: new SlackApprovalPublisher(client),
+    enqueue: (data: Parameters<JobEnqueuer['enqueue']>[0] & { kind: 'release' }, key: string, delayMs?: number) => queues.enqueue(data, key, delayMs),
+    secrets: variables,
+    integrations: releaseIntegrations(options.config, variables, githubTokens),
+    clock,
+    freezes,
+  };
   const worker = new RollbotWorker({
     connection: connections.queues,
     processors: {
-      rollout: rolloutProcessor({ config: options.config, engine, locks }),
+      rollout: rolloutProcessor({ config: options.config, engine, locks, freezes, clock }),
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
       flux: fluxProcessor({ config: options.config, catalogs }),
-      release: releaseProcessor({
-        config: options.config,
-        engine,
-        catalogs,
-        approvals: new ApprovalStore(redis),
-        locks,
-        audit: new AuditLog(redis),
-        publisher: new SlackApprovalPublisher(client),
-        enqueue: (data, key, delayMs) => queues.enqueue(data, key, delayMs),
-        secrets: variables,
-        integrations: releaseIntegrations(options.config, variables, githubTokens),
-        clock: options.clock ?? Date.now,
-      }),
+      release: releaseProcessor(releaseDeps),
+      history: historyProcessor({ config: options.config, engine }),
+      rollback: rollbackProcessor(releaseDeps),
+      lock: lockProcessor({ locks, audit, clock }),
       redeploy: redeployProcessor({
         config: options.config,
         store: new RedisRunStateStore(redis),

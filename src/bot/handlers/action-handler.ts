@@ -1,5 +1,6 @@
 import { environmentOf } from '../../core/config/load.js';
 import { InvalidInput } from '../../core/errors.js';
+import { validateServiceName } from '../../core/validate.js';
 import { SAVE_CATALOG_ACTION } from '../../jobs/catalog-actions.js';
 import { RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION } from '../../jobs/release/release-actions.js';
 import { handleApprove } from './release-handler.js';
@@ -10,6 +11,8 @@ import { ROLLOUT_PICK_ACTION } from '../render/pull-request-picker.js';
 import { servicesTable, SERVICES_PAGE_ACTIONS } from '../render/services-message.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps, assertMay } from './router-deps.js';
+import { ROLLBACK_ACTION } from '../../jobs/guard-actions.js';
+import { handleRollback } from './guard-handler.js';
 
 /** What a button click does to the message it was on. */
 export interface ActionReply extends Reply {
@@ -27,7 +30,7 @@ function parseValue(value: string | undefined): Record<string, unknown> {
   throw new InvalidInput('That button is out of date. Run the command again.');
 }
 
-export const HANDLED_ACTIONS = [...SERVICES_PAGE_ACTIONS, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION, SITE_PICK_PATTERN, ROLLOUT_PICK_ACTION] as const;
+export const HANDLED_ACTIONS = [...SERVICES_PAGE_ACTIONS, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION, SITE_PICK_PATTERN, ROLLOUT_PICK_ACTION, ROLLBACK_ACTION] as const;
 
 export async function handleAction(deps: RouterDeps, actionId: string, value: string | undefined, ctx: RequestContext): Promise<ActionReply> {
   const payload = parseValue(value);
@@ -73,6 +76,12 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
         ctx.idempotencyKey,
       );
       return queuedReply(created, jobId, `a new check of ${String(payload.service)} for \`${env.name}\``);
+    }
+    case ROLLBACK_ACTION: {
+      // The click is a `/rollback` by whoever clicked: same checks, same job.
+      const to = typeof payload.to === 'string' ? payload.to : undefined;
+      const undo = typeof payload.undo === 'string' ? payload.undo : undefined;
+      return handleRollback(deps, { kind: 'rollback', service: validateServiceName(String(payload.service)), env: String(payload.env), to, undo, force: false }, ctx);
     }
     default:
       return ephemeral(`I don't know the button '${escapeMrkdwn(actionId)}'.`);

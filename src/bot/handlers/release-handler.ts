@@ -5,6 +5,7 @@ import { InvalidInput, ReadOnlyEnvironment } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { environmentFor, ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps, assertMay } from './router-deps.js';
 import { describeApprovers } from '../approver-directory.js';
+import { announceForced, checkFreeze } from './freeze-check.js';
 
 /** `/release`: refused early when the environment cannot take it; the rest is a queued job. */
 export async function handleRelease(deps: RouterDeps, command: ReleaseCommand, ctx: RequestContext): Promise<Reply> {
@@ -13,11 +14,23 @@ export async function handleRelease(deps: RouterDeps, command: ReleaseCommand, c
   releaseSettings(env);
   await assertMay(deps, env, 'release', ctx);
   await deps.locks.assertMayDeploy(env.name, ctx.user);
+  const forced = await checkFreeze(deps, env, ctx, command.force, `release of ${command.service}`);
   const { jobId, created } = await deps.enqueuer.enqueue(
-    { kind: 'release', action: 'prepare', origin: originOf(ctx), env: env.name, service: command.service, sha: command.sha, tag: command.tag, pr: command.pr },
+    {
+      kind: 'release',
+      action: 'prepare',
+      origin: originOf(ctx),
+      env: env.name,
+      service: command.service,
+      sha: command.sha,
+      tag: command.tag,
+      pr: command.pr,
+      ...(forced ? { force: true } : {}),
+    },
     ctx.idempotencyKey,
   );
-  return queuedReply(created, jobId, `release of ${command.service} ${command.sha.slice(0, 12)} to \`${env.name}\``);
+  const reply = queuedReply(created, jobId, `release of ${command.service} ${command.sha.slice(0, 12)} to \`${env.name}\``);
+  return forced && created ? announceForced(deps, env, ctx, forced, `release of ${command.service}`, reply, command.service) : reply;
 }
 
 /** Approve: allowed? then one atomic vote; the vote that completes the count enqueues the apply. */
@@ -26,9 +39,11 @@ export async function handleApprove(deps: RouterDeps, approvalId: string, ctx: R
   if (!state) return ephemeral('This release request no longer exists. Run `/release` again.');
   const env = environmentOf(deps.config, state.request.env);
   const policy = releaseSettings(env).approval;
+  // A rollback in a release-only environment goes through this same card and vote.
+  const noun = state.request.kind === 'rollback' ? 'rollback' : 'release';
   // The more specific refusal first: a requester who is not an approver either still learns why.
   if (ctx.user === state.request.requester && !state.request.allowSelfApproval) {
-    return ephemeral('You requested this release, so someone else must approve it (four eyes).');
+    return ephemeral(`You requested this ${noun}, so someone else must approve it (four eyes).`);
   }
   if (!(await deps.approvers.mayApprove(policy, ctx.user))) {
     return ephemeral(`You are not an approver for ${escapeMrkdwn(env.name)} (approvers: ${describeApprovers(policy)}).`);
@@ -54,16 +69,16 @@ export async function handleApprove(deps: RouterDeps, approvalId: string, ctx: R
     case 'recorded':
       return ephemeral(`Your approval is recorded (${current?.votes.length ?? '?'} of ${state.request.required}).`);
     case 'duplicate':
-      return ephemeral('You already approved this release.');
+      return ephemeral(`You already approved this ${noun}.`);
     case 'self':
-      return ephemeral('You requested this release, so someone else must approve it (four eyes).');
+      return ephemeral(`You requested this ${noun}, so someone else must approve it (four eyes).`);
     case 'expired':
       await deps.audit.append({ type: 'release.expired', who: ctx.user, env: env.name, service, jobId: approvalId, at: now });
-      return ephemeral('This release request has expired and can no longer be approved. Run `/release` again.');
+      return ephemeral(`This ${noun} request has expired and can no longer be approved. Run \`/${noun}\` again.`);
     case 'not_found':
-      return ephemeral('This release request no longer exists. Run `/release` again.');
+      return ephemeral(`This ${noun} request no longer exists. Run \`/${noun}\` again.`);
     default:
-      return ephemeral(`This release is already ${outcome.replace('closed:', '')}.`);
+      return ephemeral(`This ${noun} is already ${outcome.replace('closed:', '')}.`);
   }
 }
 

@@ -6,6 +6,7 @@ import { selectEnvironment } from '../../core/config/select-environment.js';
 import { EnvironmentLocked } from '../../jobs/release/deploy-locks.js';
 import { isReply, requirePrWithoutGitHub, rolloutTarget } from './rollout-pull-request.js';
 import type { PickValue } from '../render/pull-request-picker.js';
+import { announceForced, checkFreeze } from './freeze-check.js';
 
 /** `/rollout`: validated and refused early (read-only, no rwenv) before anything is queued. */
 export async function handleRollout(deps: RouterDeps, command: RolloutCommand, ctx: RequestContext): Promise<Reply> {
@@ -22,6 +23,7 @@ export async function handleRollout(deps: RouterDeps, command: RolloutCommand, c
   await assertMay(deps, env, command.dryRun ? 'use' : 'rollout', ctx);
   const lock = locks.find((l) => l.env === env.name);
   if (!command.dryRun && lock && lock.holder !== ctx.user) throw new EnvironmentLocked(lock);
+  const forced = command.dryRun ? undefined : await checkFreeze(deps, env, ctx, command.force, `rollout of ${command.service}`);
   const target = await rolloutTarget(deps.pulls, env, command, ctx, deps.clock());
   if (isReply(target)) return target;
   const { pr, pull } = target;
@@ -35,11 +37,13 @@ export async function handleRollout(deps: RouterDeps, command: RolloutCommand, c
       sha: command.sha,
       dryRun: command.dryRun,
       ...(pull ? { pull: { number: pull.number, title: pull.title, author: pull.author, headSha: pull.headSha, headRef: pull.headRef } } : {}),
+      ...(forced ? { force: true } : {}),
     },
     ctx.idempotencyKey,
   );
   const what = pull ? `${command.service} ${describePull(pull)}` : `${command.service} #${pr}`;
-  return queuedReply(created, jobId, `${command.dryRun ? 'dry-run ' : ''}rollout of ${what} to \`${env.name}\``);
+  const reply = queuedReply(created, jobId, `${command.dryRun ? 'dry-run ' : ''}rollout of ${what} to \`${env.name}\``);
+  return forced && created ? announceForced(deps, env, ctx, forced, `rollout of ${what}`, reply, command.service) : reply;
 }
 
 /** A click on a PR from the picker: only the requester's own list rolls out, and the PR is checked again. */

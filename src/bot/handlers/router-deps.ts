@@ -16,6 +16,8 @@ import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { plainMessage, type SlackMessage } from '../render/block-kit.js';
 import type { CommandSource } from '../../core/commands/parse.js';
 import type { PullRequestLookup } from './rollout-pull-request.js';
+import type { FreezeGuard } from '../../jobs/guard/freeze-guard.js';
+import type { FreezeStore } from '../../jobs/guard/freeze-store.js';
 
 export interface RouterDeps {
   config: LoadedConfig;
@@ -32,6 +34,9 @@ export interface RouterDeps {
   runs: RedisRunStateStore;
   /** The code host's pull requests for `/rollout <service>`; absent without `github` in the config. */
   pulls?: PullRequestLookup;
+  /** Freezes: configured windows plus `/freeze` (kept here). */
+  freezes: FreezeGuard;
+  freezeStore: FreezeStore;
   /** Injectable for deadlines and lock timestamps (tests move time forward). */
   clock: () => number;
 }

@@ -45,8 +45,28 @@ export function actions(buttons: ButtonSpec[], blockId?: string): Block {
   };
 }
 
+/** A result row: a section whose button (if any) sits beside its text. */
+function rowBlock(row: { text: string; button?: ButtonSpec }): Block {
+  const block = section(row.text);
+  if (!row.button) return block;
+  const b = row.button;
+  return {
+    ...block,
+    accessory: { type: 'button', action_id: b.actionId, text: { type: 'plain_text', text: b.text, emoji: true }, value: b.value, ...(b.style ? { style: b.style } : {}) },
+  };
+}
+
+/** Blocks left for result rows after the job's own (Slack allows 50 a message). */
+export const MAX_RESULT_ROWS = 42;
+
 /** One message per job: the title, a line per step, and the outcome once there is one. */
-export function progressMessage(snapshot: ProgressSnapshot, requester: string, outcome?: Outcome, buttons: ButtonSpec[] = []): SlackMessage {
+export function progressMessage(
+  snapshot: ProgressSnapshot,
+  requester: string,
+  outcome?: Outcome,
+  buttons: ButtonSpec[] = [],
+  rows: Array<{ text: string; button?: ButtonSpec }> = [],
+): SlackMessage {
   const state = !outcome ? 'running' : outcome.retrying ? 'will retry' : outcome.ok ? 'done' : 'failed';
   const icon = !outcome ? '⏳' : outcome.retrying ? '🔁' : outcome.ok ? '✅' : '❌';
   const blocks = [header(`${icon} ${snapshot.title}`)];
@@ -54,6 +74,7 @@ export function progressMessage(snapshot: ProgressSnapshot, requester: string, o
   if (snapshot.steps.length) blocks.push(section(snapshot.steps.map(stepLine).join('\n')));
   blocks.push(context(`Requested by ${mention(requester)} · ${state}`));
   if (outcome?.text.trim()) blocks.push(divider, section(outcome.text));
+  if (outcome) blocks.push(...rows.slice(0, MAX_RESULT_ROWS).map(rowBlock));
   if (buttons.length) blocks.push(actions(buttons));
   const title = escapeMrkdwn(snapshot.title);
   const fallback = outcome ? `${title}: ${outcome.text.split('\n')[0]}` : `${title}: ${state}`;

@@ -5,6 +5,7 @@ import type { ApprovalState } from '../../jobs/release/approval-store.js';
 import { RELEASE_APPROVE_ACTION, RELEASE_REJECT_ACTION } from '../../jobs/release/release-actions.js';
 import { context, header, MAX_SECTION_TEXT, section, type Block, type SlackMessage } from './block-kit.js';
 import { actions } from './progress-message.js';
+import { ROLLBACK_ACTION, rollbackButtonValue } from '../../jobs/guard-actions.js';
 
 const ICON: Record<ApprovalState['status'], string> = {
   pending: '📦',
@@ -73,9 +74,10 @@ function statusLine(state: ApprovalState): string | null {
     case 'rejected':
       return `🚫 *Rejected* by ${mention(state.rejectedBy ?? '')}${state.statusAt ? ` ${slackDate(state.statusAt)}` : ''}: ${escapeMrkdwn(state.reason ?? '')}`;
     case 'expired':
-      return `⌛ *Expired* ${slackDate(state.request.deadline)}: it can no longer be approved. Run \`/release\` again.`;
+      return `⌛ *Expired* ${slackDate(state.request.deadline)}: it can no longer be approved. Run \`/${state.request.kind === 'rollback' ? 'rollback' : 'release'}\` again.`;
     case 'failed':
-      return `❌ *Apply failed*: ${escapeMrkdwn(state.error ?? 'unknown error')}`;
+      // rollbot's own sentences name people (a lock holder, who froze it): keep those mentions working.
+      return `❌ *Apply failed*: ${escapeMrkdwn(state.error ?? 'unknown error').replace(/&lt;@([UW][A-Z0-9_]+)&gt;/g, '<@$1>')}`;
   }
 }
 
@@ -84,9 +86,11 @@ export function releaseCard(state: ApprovalState): SlackMessage {
   const { request } = state;
   const { plan } = request;
   const votes = state.votes.map((v) => `✅ ${mention(v.user)} approved ${slackDate(v.at)}`);
+  const isRollback = request.kind === 'rollback';
+  const title = isRollback ? `Roll back ${plan.service} in ${plan.env} to ${plan.toTag}` : `Release ${plan.service} to ${plan.env}`;
   const blocks: Block[] = [
-    header(`${ICON[state.status]} Release ${plan.service} to ${plan.env}`),
-    section(summaryBlock(plan)),
+    header(`${ICON[state.status]} ${title}`),
+    section(request.summary ? codeBlock(request.summary, MAX_SECTION_TEXT) : summaryBlock(plan)),
     context(
       `Requested by ${mention(request.requester)} · ${state.votes.length} of ${request.required} approval${request.required === 1 ? '' : 's'} · ${
         state.status === 'pending' ? `expires ${slackDate(request.deadline)}` : state.status
@@ -108,7 +112,16 @@ export function releaseCard(state: ApprovalState): SlackMessage {
       ),
     );
   }
-  return { text: escapeMrkdwn(`Release ${plan.service} ${plan.toTag} to ${plan.env}: ${state.status}`), blocks };
+  // Once applied, one click undoes it: back to what ran before (through approval again here).
+  if (state.status === 'applied' && plan.fromTag && !state.result?.unchanged) {
+    blocks.push(
+      actions(
+        [{ actionId: ROLLBACK_ACTION, text: `Roll back to ${plan.fromTag}`.slice(0, 75), value: rollbackButtonValue(plan.env, plan.service, plan.fromTag), style: 'danger' }],
+        `rollback-${request.id}`,
+      ),
+    );
+  }
+  return { text: escapeMrkdwn(`${isRollback ? `Roll back ${plan.service} in ${plan.env} to ${plan.toTag}` : `Release ${plan.service} ${plan.toTag} to ${plan.env}`}: ${state.status}`), blocks };
 }
 
 /** The modal that asks why, before a rejection is recorded. */

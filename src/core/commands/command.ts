@@ -1,4 +1,5 @@
 import type { RedeployArgs } from '../pipeline/args.js';
+import type { GuardCommand } from './guard-commands.js';
 /** A parsed request, whichever door it came through (slash command, mention, DM, console, CLI). */
 export type Command =
   | RolloutCommand
@@ -9,7 +10,8 @@ export type Command =
   | FluxCommand
   | ReleaseCommand
   | RedeployCommand
-  | { kind: 'lock'; env: string; reason: string }
+  | GuardCommand
+  | { kind: 'lock'; env: string; reason: string; durationMs?: number; duration?: string }
   | { kind: 'unlock'; env: string; force: boolean }
   | { kind: 'locks' }
   | { kind: 'audit'; service?: string; limit: number }
@@ -43,6 +45,8 @@ export interface RolloutCommand {
   env?: string;
   sha?: string;
   dryRun: boolean;
+  /** Through a freeze (break-glass only). */
+  force?: boolean;
 }
 
 export type CommandKind = Command['kind'];
@@ -54,6 +58,8 @@ export interface ReleaseCommand {
   env?: string;
   tag?: string;
   pr?: number;
+  /** Through a freeze (break-glass only). */
+  force?: boolean;
 }
 
 export type RedeployCommand =

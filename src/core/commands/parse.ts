@@ -8,6 +8,8 @@ import { validateRunId } from '../pipeline/run-id.js';
 import { parseVersions } from '../pipeline/versions.js';
 import { tokenize } from './tokenize.js';
 import { USAGE } from './usage.js';
+import { parseFreeze, parseHistory, parseRollback } from './parse-guard.js';
+import { isDuration, parseDuration } from '../guard/duration.js';
 
 export type CommandSource = 'slash' | 'mention' | 'dm' | 'console' | 'cli';
 
@@ -31,6 +33,7 @@ function parseRollout(args: string[]): Command {
     env: { type: 'string', short: 'e' },
     sha: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    force: { type: 'boolean' },
   });
   const [service, prOrBranch, ...extra] = positionals;
   if (!service) throw new InvalidInput(`Which service? Usage: ${USAGE.rollout}`);
@@ -45,6 +48,7 @@ function parseRollout(args: string[]): Command {
     env: values.env === undefined ? undefined : validateEnvironmentName(String(values.env)),
     sha: values.sha === undefined ? undefined : validateSha(String(values.sha)),
     dryRun: values['dry-run'] === true,
+    ...(values.force ? { force: true } : {}),
   };
 }
 
@@ -112,6 +116,7 @@ function parseRelease(args: string[]): Command {
     env: { type: 'string', short: 'e' },
     tag: { type: 'string' },
     pr: { type: 'string' },
+    force: { type: 'boolean' },
   });
   const [service, sha, ...extra] = positionals;
   if (!service) throw new InvalidInput(`Which service? Usage: ${USAGE.release}`);
@@ -124,6 +129,7 @@ function parseRelease(args: string[]): Command {
     env: values.env === undefined ? undefined : validateEnvironmentName(String(values.env)),
     tag: values.tag === undefined ? undefined : validateImageTag(String(values.tag)),
     pr: values.pr === undefined ? undefined : validatePrNumber(String(values.pr)),
+    ...(values.force ? { force: true } : {}),
   };
 }
 
@@ -165,9 +171,12 @@ function parseRedeploy(all: string[]): Command {
 
 function parseLock(verb: 'lock' | 'unlock', args: string[]): Command {
   if (verb === 'lock') {
-    const [env, ...reason] = args;
+    const [env, ...words] = args;
     if (!env) throw new InvalidInput(`Which environment? Usage: ${USAGE.lock}`);
-    return { kind: 'lock', env: validateEnvironmentName(env), reason: reason.join(' ').slice(0, 200) };
+    // `/lock prod 2h db migration`: a leading duration makes the lock expire by itself.
+    const duration = words[0] && isDuration(words[0]) ? words.shift() : undefined;
+    const timed = duration ? { durationMs: parseDuration(duration), duration } : {};
+    return { kind: 'lock', env: validateEnvironmentName(env), reason: words.join(' ').slice(0, 200), ...timed };
   }
   const { values, positionals } = parseFlags('lock', args, { force: { type: 'boolean' } });
   const [env, ...extra] = positionals;
@@ -229,6 +238,14 @@ export function parseCommand(text: string, options: { slashCommand?: string } = 
       return { kind: 'locks' };
     case 'audit':
       return parseAudit(args);
+    case 'history':
+      return parseHistory(args);
+    case 'rollback':
+      return parseRollback(args);
+    case 'freeze':
+    case 'unfreeze':
+    case 'freezes':
+      return parseFreeze(verb, args);
     case undefined:
     case 'help':
     case 'rollbot':

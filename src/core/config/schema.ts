@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { githubSchema, jiraSchema, releaseSchema } from '../release/release-config.js';
 import { gitCredentialsShape } from '../credentials/credentials-config.js';
 import { accessRulesShape } from '../permissions/access-rules.js';
+import { freezeSchema, lockSettingsSchema } from '../guard/freeze-config.js';
 
 const serviceName = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be a lowercase service name like papi');
 
@@ -85,6 +86,8 @@ export const environmentSchema = z
     redeploy: redeploySchema.optional(),
     /** Who may act here and from which channels: rolloutBy, releaseBy, channels (empty: anyone, anywhere). */
     ...accessRulesShape,
+    /** Change freezes: recurring windows, fixed ranges, and who may `--force` through them. */
+    freeze: freezeSchema.optional(),
   })
   .strict();
 
@@ -108,6 +111,8 @@ export const configSchema = z
     github: githubSchema.optional(),
     /** Optional release tickets (seed 001). */
     jira: jiraSchema.optional(),
+    /** `/lock` settings (a default duration after which locks expire by themselves). */
+    locks: lockSettingsSchema.default({}),
     environments: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, -, . or _'), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, 'needs at least one environment, e.g. environments: { dev: { fluxGitRepo: ... } }'),

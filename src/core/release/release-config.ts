@@ -42,6 +42,8 @@ export const approvalSchema = z
   .object({
     /** Distinct approvers needed before the release is applied. */
     required: z.number().int().min(1).max(10).default(1),
+    /** Approvals a `/rollback` needs here (release-only environments); the same as `required` when absent. */
+    rollbackRequired: z.number().int().min(1).max(10).optional(),
     /** Who may approve: user IDs and/or user-group IDs. Empty: anyone but the requester. */
     approvers: z.array(SLACK_ID).default([]),
     /** Four eyes by default: the requester may not approve their own release. */

@@ -32,8 +32,8 @@ export interface RolloutRequest {
   requestId?: string;
   /** PR mode: push the change to this new branch instead of the environment's branch. */
   branch?: string;
-  /** Commit subject instead of `chore(<service>): update image tag to <tag>`. */
-  subject?: string;
+  /** Commit subject instead of `chore(<service>): update image tag to <tag>`; a function sees the tag being replaced. */
+  subject?: string | ((previousTag: string | null) => string);
   /** Progress title instead of `Rollout of <service> to <env>`. */
   title?: string;
   /** Write exactly here (`file:path`): a site a person picked after an ambiguous rollout. */
@@ -171,6 +171,11 @@ export class RolloutEngine {
           (l) => l.file,
         );
         // After locate, so an unknown service is reported as such rather than as a missing source repo.
+        // A rollback names a tag that was deployed before: no source commit to resolve.
+        if (sha === undefined && request.tag && !request.sha && pr === undefined) {
+          steps.skip('resolve', 'tag given');
+          sha = '';
+        }
         sha ??= await steps.run(
           'resolve',
           async () =>
@@ -212,7 +217,7 @@ export class RolloutEngine {
         if (request.requestId) trailers['Rollbot-Request'] = request.requestId;
         const commit = await steps.run(
           'commit',
-          () => workspace.commitFiles(located.files, request.subject ?? `chore(${service}): update image tag to ${tag}`, trailers, head),
+          () => workspace.commitFiles(located.files, subjectOf(request, service, tag, edit.previousTag), trailers, head),
           (c) => c.slice(0, 7),
         );
         await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.files);
@@ -223,6 +228,30 @@ export class RolloutEngine {
         if (attempt >= this.options.pushAttempts) throw new PushFailed();
         await sleep(this.options.backoffMs?.(attempt) ?? 50 * attempt + Math.random() * 100);
       }
+    });
+  }
+
+  /**
+   * Runs `read` on the service's file in a freshly synced clone, taking turns with rollouts on it
+   * (`/history`, rollback targets). Locates exactly as a rollout would.
+   */
+  async inspect<T>(env: EnvironmentConfig, service: string, read: (workspace: FluxWorkspace, located: LocatedFile) => Promise<T>): Promise<T> {
+    const name = validateServiceName(service);
+    const override = env.services[name];
+    const fluxPath = override?.fluxPath ?? this.options.catalogEntry?.(env, name)?.fluxPath;
+    const workspace = this.workspace(env);
+    return workspace.exclusive(async () => {
+      const head = await workspace.sync();
+      const located = await locateServiceFile(workspace.dir, name, {
+        fluxPath,
+        fluxRoot: env.fluxRoot,
+        head,
+        container: override?.container,
+        imagePath: override?.imagePath,
+        imagePolicy: override?.imagePolicy,
+        scope: await this.scopeOf(env, workspace.dir, head),
+      });
+      return read(workspace, located);
     });
   }
 
@@ -248,6 +277,11 @@ export class RolloutEngine {
     }
     return { changed, previousTag: previousTag ?? null };
   }
+}
+
+function subjectOf(request: RolloutRequest, service: string, tag: string, previousTag: string | null): string {
+  if (typeof request.subject === 'function') return request.subject(previousTag);
+  return request.subject ?? `chore(${service}): update image tag to ${tag}`;
 }
 
 export function requirePr(raw: string | undefined, service: string): number {

@@ -16,6 +16,12 @@ export interface ApprovalRequest {
   messageTs?: string;
   /** The prepared release (tags, commits, digest) as the summary showed it. */
   plan: ReleasePlan;
+  /** A `/rollback` in a release-only environment goes through the same approval. */
+  kind?: 'release' | 'rollback';
+  /** The card's text instead of the release summary (rollbacks). */
+  summary?: string;
+  /** Requested with `--force` through a freeze by someone allowed to (checked by the bot). */
+  force?: boolean;
 }
 
 /** What applying produced, shown on the card. */

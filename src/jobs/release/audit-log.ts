@@ -10,7 +10,13 @@ export type AuditType =
   | 'release.failed'
   | 'lock'
   | 'unlock'
-  | 'rollout';
+  | 'rollout'
+  | 'rollback'
+  | 'rollback.requested'
+  | 'freeze'
+  | 'unfreeze'
+  | 'freeze.forced'
+  | 'lock.expired';
 
 export interface AuditEntry {
   type: AuditType;

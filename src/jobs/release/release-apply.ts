@@ -9,6 +9,7 @@ import type { JobReporter } from '../job-reporter.js';
 import type { ApplyResult } from './approval-store.js';
 import type { ReleaseDeps } from './release-processor.js';
 import { releaseSettings } from '../../core/config/environment-settings.js';
+import { rollbackSubject } from '../../core/rollout/rollback.js';
 
 /** GitHub and Jira clients, when configured (made by the runtime with their secrets). */
 export interface ReleaseIntegrations {
@@ -31,6 +32,9 @@ export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id
   const settings = releaseSettings(env);
   try {
     await deps.locks.assertMayDeploy(env.name, request.requester);
+    const isRollback = request.kind === 'rollback';
+    // A freeze that began while the card waited stops the apply too (unless forced at request time).
+    if (!request.force) await deps.freezes?.check(env, request.requester, false, deps.clock(), `${isRollback ? 'rollback' : 'release'} of ${plan.service}`);
     const result: ApplyResult = { ...state.result };
     const jira = deps.config.jira && settings.jira;
     if (jira && deps.integrations.tickets && !result.ticket) {
@@ -50,13 +54,13 @@ export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id
       {
         service: plan.service,
         tag: plan.toTag,
-        sha: plan.toSha,
+        sha: plan.toSha || undefined,
         requestId: id,
         requestedBy: request.requester,
         branch,
         site: plan.site,
-        subject: `release(${plan.service}): ${plan.toTag} to ${env.name}`,
-        title: `Apply release of ${plan.service} ${plan.toTag} to ${env.name}`,
+        subject: isRollback ? (was) => rollbackSubject(plan.service, plan.toTag, was) : `release(${plan.service}): ${plan.toTag} to ${env.name}`,
+        title: isRollback ? `Apply rollback of ${plan.service} in ${env.name} to ${plan.toTag}` : `Apply release of ${plan.service} ${plan.toTag} to ${env.name}`,
       },
       reporter,
     );
@@ -82,9 +86,10 @@ export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id
     await deps.approvals.transition(id, ['approved'], 'applied', deps.clock(), { result: JSON.stringify(result) });
     await deps.publisher.refresh((await deps.approvals.get(id))!);
     const what = result.pullRequest ? `PR #${result.pullRequest.number}` : result.unchanged ? 'already applied' : `commit ${result.commit?.slice(0, 7)}`;
-    await deps.audit.append({ type: 'release.applied', who: request.requester, env: env.name, service: plan.service, detail: `${plan.toTag}: ${what}`, jobId: id, at: deps.clock() });
+    await deps.audit.append({ type: isRollback ? 'rollback' : 'release.applied', who: request.requester, env: env.name, service: plan.service, detail: `${plan.toTag}: ${what}`, jobId: id, at: deps.clock() });
     const link = result.pullRequest ? `Pull request: ${result.pullRequest.url}` : `Commit \`${result.commit?.slice(0, 7)}\` on \`${result.branch}\``;
-    await reporter.succeed(escapeMrkdwn(`Released ${plan.service} \`${plan.toTag}\` to ${env.name}. ${link}${result.ticket ? `\nTicket: ${result.ticket.url}` : ''}`));
+    if (isRollback) await reporter.succeed(escapeMrkdwn(`Rolled back ${plan.service} in ${env.name} to \`${plan.toTag}\` (was \`${plan.fromTag}\`). ${link}`));
+    else await reporter.succeed(escapeMrkdwn(`Released ${plan.service} \`${plan.toTag}\` to ${env.name}. ${link}${result.ticket ? `\nTicket: ${result.ticket.url}` : ''}`));
     return { approvalId: id, result, pushAttempts: rollout.pushAttempts };
   } catch (error) {
     const final = !(isRollbotError(error) && error.transient) || attempt.attempt >= attempt.attempts;

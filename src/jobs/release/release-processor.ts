@@ -26,6 +26,7 @@ import type { AuditLog } from './audit-log.js';
 import type { DeployLocks } from './deploy-locks.js';
 import { applyRelease, type ReleaseIntegrations } from './release-apply.js';
 import { RELEASE_RETRY_ACTION } from './release-actions.js';
+import type { FreezeGuard } from '../guard/freeze-guard.js';
 
 export interface ReleaseDeps {
   config: LoadedConfig;
@@ -40,6 +41,8 @@ export interface ReleaseDeps {
   secrets: Record<string, string | undefined>;
   integrations: ReleaseIntegrations;
   clock: () => number;
+  /** Freezes stop applies too; absent in setups without them. */
+  freezes?: FreezeGuard;
 }
 
 
@@ -119,6 +122,7 @@ async function prepare(deps: ReleaseDeps, env: EnvironmentConfig, data: ReleaseJ
     createdAt: now,
     channel: policy.channel ?? data.origin.channel,
     plan,
+    ...(data.force ? { force: true } : {}),
   });
   const card = await deps.publisher.publish((await deps.approvals.get(id))!);
   await deps.approvals.setMessage(id, card.channel, card.ts);
