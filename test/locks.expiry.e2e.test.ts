@@ -28,7 +28,7 @@ describe('locks that expire by themselves', () => {
     expect(messageText(ended)).toContain('🔓 The lock <@U_ALICE> took on `rdebug` (db migration) ended after 2s. Rollouts, releases and rollbacks are open to everyone again.');
     expect(await say('/locks', '', 'U_BOB')).toContain('No environment is locked.');
     expect(await say('/rollout', 'papi 42 --env rdebug', 'U_BOB')).toMatch(/Queued rollout/);
-    expect(await say('/audit', '', 'U_BOB')).toMatch(/\*lock\.expired\* by <@rollbot> · \(rdebug\) — held by U_ALICE[\s\S]*\*lock\* by <@U_ALICE> · \(rdebug\) — for 2s: db migration/);
+    expect(await say('/audit', '', 'U_BOB')).toMatch(/\*lock\.expired\* by rollbot · \(rdebug\) — held by U_ALICE[\s\S]*\*lock\* by <@U_ALICE> · \(rdebug\) — for 2s: db migration/);
   });
 
   it('the expiry is a delayed job in Redis: it fires even when no worker ran at the deadline', async () => {

@@ -94,6 +94,8 @@ describe('rolloutBy: who may roll out', () => {
     const ack = await rollout('papi 42 --env ghosted', 'C_ANY', 'U_CAROL');
     expect(ackText(ack)).toContain('Could not check the members of user group <!subteam^S_GHOST> with Slack (no_such_subteam)');
     expect(ackText(ack)).not.toContain('Something went wrong');
+    // Slack's own answer to the lookup, provoked on purpose here.
+    expect(h.emulator.takeRefusals().map((r) => r.error)).toContain('no_such_subteam');
   });
 });
 
