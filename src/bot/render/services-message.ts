@@ -1,5 +1,5 @@
 import type { CatalogData, CatalogEntry } from '../../core/catalog/catalog-file.js';
-import { context, header, section, MAX_SECTION_TEXT, type Block, type SlackMessage } from './block-kit.js';
+import { context, header, section, truncate, MAX_SECTION_TEXT, type Block, type SlackMessage } from './block-kit.js';
 import { actions } from './progress-message.js';
 
 export const SERVICES_PAGE_ACTION = 'services_page';
@@ -54,7 +54,8 @@ export function serviceDetail(env: string, name: string, entry: CatalogEntry): S
     ['Flux path', entry.fluxPath],
     ['HelmRelease', entry.helmRelease ?? '—'],
     ['Kustomization', entry.kustomization ?? '—'],
-  ].map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n\`${v}\`` }));
+    ...(entry.image ? [['Image set in', `${entry.image.file}\` \`${entry.image.path}`], ['Tag (at last regenerate)', entry.image.tag ?? 'empty']] : []),
+  ].map(([k, v]) => ({ type: 'mrkdwn', text: truncate(`*${k}*\n\`${v}\``, 2000) }));
   return {
     text: `${name} runs in namespace ${entry.namespace} (${entry.fluxPath})`,
     blocks: [

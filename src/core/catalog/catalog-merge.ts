@@ -36,6 +36,7 @@ export function mergeCatalog(
       fluxPath: found.fluxPath,
       ...(found.helmRelease ? { helmRelease: found.helmRelease } : {}),
       ...(found.kustomization ? { kustomization: found.kustomization } : {}),
+      ...(found.image ? { image: found.image } : {}),
     };
     services[name] = entry;
     if (!old) diff.added.push(name);
