@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ImageTagNotEditable } from '../src/core/errors.js';
-import { locateImageTag, readImageTag, setImageTag } from '../src/core/flux/image-tag-edit.js';
+import { chooseImageSites } from '../src/core/flux/sites/image-site-chooser.js';
+import { editImageSites } from '../src/core/flux/sites/image-site-editor.js';
+import { findImageSites } from '../src/core/flux/sites/image-site-finder.js';
+import { insertImageTag } from '../src/core/flux/sites/image-site-insert.js';
+import { pathText } from '../src/core/flux/sites/image-site.js';
 
 function changedLines(before: string, after: string): Array<[string, string]> {
   const a = before.split('\n');
@@ -9,9 +13,15 @@ function changedLines(before: string, after: string): Array<[string, string]> {
   return a.flatMap((line, i) => (line === b[i] ? [] : [[line, b[i]!] as [string, string]]));
 }
 
-function edit(text: string, kind: 'helmrelease' | 'values', tag = 'ps-42-a1b2c3d', service = 'papi') {
-  const location = locateImageTag(text, kind, service, 'f.yaml');
-  return setImageTag(text, location, tag, 'f.yaml');
+/** Finder, chooser and editor as a rollout runs them on one file named after the service. */
+function edit(text: string, _kind: 'helmrelease' | 'values', tag = 'ps-42-a1b2c3d', service = 'papi') {
+  const sites = findImageSites(text, 'f.yaml');
+  const choice = chooseImageSites(sites, { service, namedFiles: new Set(['f.yaml']) });
+  if (choice.kind === 'ambiguous') throw new ImageTagNotEditable(`f.yaml has several image tags (${choice.candidates.map((c) => pathText(c.path)).join(', ')})`);
+  if (choice.kind === 'none') throw new ImageTagNotEditable(`f.yaml has no image tag for '${service}'`);
+  const result = editImageSites(text, choice.sites, tag);
+  const site = choice.sites[0]!;
+  return { ...result, previousTag: result.edits[0]?.previous ?? null, location: { documentIndex: site.docIndex, path: site.path } };
 }
 
 const helmRelease = `# Platform API
@@ -52,7 +62,7 @@ describe('editing the image tag with the YAML Document API', () => {
     const values = 'image:\n  tag: old\n';
     const result = edit(values, 'values', '1.20');
     expect(result.text).toBe('image:\n  tag: "1.20"\n');
-    expect(readImageTag(result.text, result.location, 'f')).toBe('1.20');
+    expect(findImageSites(result.text, 'f.yaml')[0]!.current).toBe('1.20');
   });
 
   it('fills an empty tag', () => {
@@ -82,9 +92,9 @@ describe('editing the image tag with the YAML Document API', () => {
     expect(edit(values, 'values').text).toBe('image:\n  tag: &current ps-42-a1b2c3d\nsidecar:\n  tag: *current\n');
   });
 
-  it('refuses to edit a tag that is an alias', () => {
+  it('writes an aliased tag at its anchor', () => {
     const values = 'base: &t old\nimage:\n  tag: *t\n';
-    expect(() => edit(values, 'values')).toThrow(/is an alias/);
+    expect(edit(values, 'values').text).toBe('base: &t ps-42-a1b2c3d\nimage:\n  tag: *t\n');
   });
 
   it('reports "no change" when the tag is already equal', () => {
@@ -100,7 +110,7 @@ describe('editing the image tag with the YAML Document API', () => {
 
   it('says which key is missing when there is no image tag', () => {
     expect(() => edit('replicas: 1\n', 'values')).toThrow(ImageTagNotEditable);
-    expect(() => edit('replicas: 1\n', 'values')).toThrow(/has no \.image\.tag for 'papi'/);
+    expect(() => edit('replicas: 1\n', 'values')).toThrow(/has no image tag for 'papi'/);
   });
 
   it('refuses a file with several nested image tags rather than guessing', () => {
@@ -110,5 +120,29 @@ describe('editing the image tag with the YAML Document API', () => {
 
   it('reports invalid YAML with the file name', () => {
     expect(() => edit('image: [\n', 'values')).toThrow(/f\.yaml is not valid YAML/);
+  });
+});
+
+describe('adding a tag to an overlay that has none', () => {
+  const patch = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: papi\nspec:\n  values:\n    ingress:\n      host: a # staging\n';
+
+  it('appends the missing keys under the deepest existing map, indented like it', () => {
+    expect(insertImageTag(patch, 0, ['spec', 'values', 'image', 'tag'], '1.2.3', 'p.yaml')).toBe(`${patch}    image:\n      tag: 1.2.3\n`);
+  });
+
+  it('follows an app-template path, keeps CRLF, quotes a number-like tag', () => {
+    const crlf = patch.replace(/\n/g, '\r\n');
+    const out = insertImageTag(crlf, 0, ['spec', 'values', 'controllers', 'papi', 'containers', 'app', 'image', 'tag'], '1.20', 'p.yaml');
+    expect(out).toBe(`${crlf}    controllers:\r\n      papi:\r\n        containers:\r\n          app:\r\n            image:\r\n              tag: "1.20"\r\n`);
+  });
+
+  it('adds to a values file with no trailing newline, and to the right document of several', () => {
+    expect(insertImageTag('replicas: 1', 0, ['image', 'tag'], 'v2', 'v.yaml')).toBe('replicas: 1\nimage:\n  tag: v2\n');
+    const two = `kind: ConfigMap\nmetadata:\n  name: x\n---\n${patch}`;
+    expect(insertImageTag(two, 1, ['spec', 'values', 'image', 'tag'], 'v2', 'p.yaml')).toBe(`${two}    image:\n      tag: v2\n`);
+  });
+
+  it('refuses a flow mapping rather than rewriting it', () => {
+    expect(() => insertImageTag('spec:\n  values: { a: 1 }\n', 0, ['spec', 'values', 'image', 'tag'], 'v2', 'p.yaml')).toThrow(/flow mapping/);
   });
 });
