@@ -9,7 +9,7 @@ describe('/services <name> shows where the image is set', () => {
       fluxPath: 'apps/papi/deployment.yaml',
       image: { site: 'apps/papi/deployment.yaml:spec.template.spec.containers[0].image', file: 'apps/papi/deployment.yaml', path: 'spec.template.spec.containers[0].image', tag: '1.0.0' },
     });
-    const fields = (message.blocks.find((b) => (b as { fields?: unknown }).fields) as { fields: Array<{ text: string }> }).fields.map((f) => f.text);
+    const fields = (message.blocks.find((b) => (b as { fields?: unknown }).fields) as unknown as { fields: Array<{ text: string }> }).fields.map((f) => f.text);
     expect(fields.slice(4)).toEqual([
       '*Image set in*\n`apps/papi/deployment.yaml` `spec.template.spec.containers[0].image`',
       '*Tag (at last regenerate)*\n`1.0.0`',
