@@ -66,6 +66,8 @@ interface Candidates {
   files: string[];
   /** Files that belong to the service by their name or folder (values documents in them count as its own). */
   named: Set<string>;
+  /** Files found as the service's object, marker, container or image: read first, and often enough. */
+  primary?: Set<string>;
 }
 
 /** An explicit fluxPath (catalog or config): a file, or a folder whose YAML files are searched. */
@@ -89,14 +91,14 @@ async function filesByIndex(repoDir: string, service: string, root: string, opti
   const ownNames = [`${service}.yaml`, `${service}.yml`, `${service}-values.yaml`, `${service}-values.yml`];
   const named = [...index.valuesFilesIn(service, root), ...index.filesNamed(ownNames, root)];
   const policy = (options.imagePolicy ?? service).split(':').pop()!;
-  const files = [
+  const primary = [
     ...index.helmReleaseFiles(service, root),
     ...index.filesWithKey(`name:${service}`, root),
     ...index.filesWithKey(`policy:${policy}`, root),
     ...index.filesWithKey(`container:${service}`, root),
     ...index.filesWithKey(`image:${service}`, root),
-    ...named,
   ];
+  const files = [...primary, ...named];
   if (options.imagePath) {
     // A custom resource the index has no rule for: the files that mention the configured key.
     const key = options.imagePath.replace(/\[\d+\]/g, '').split('.').pop()!;
@@ -111,7 +113,7 @@ async function filesByIndex(repoDir: string, service: string, root: string, opti
     const inScope = [...new Set([...files, ...generated])].filter((f) => scope.graph.has(f));
     return { files: inScope.sort(), named: new Set([...named, ...generated].filter((f) => scope.graph.has(f))) };
   }
-  return { files: [...new Set(files)].sort(), named: new Set(named) };
+  return { files: [...new Set(files)].sort(), named: new Set(named), primary: new Set(primary) };
 }
 
 function documentsOf(text: string): Document.Parsed[] {
@@ -177,15 +179,30 @@ export async function locateServiceFile(repoDir: string, service: string, option
 
   let sites: ImageSite[] = [];
   const problems: ImageTagNotEditable[] = [];
-  for (const file of candidates.files) {
-    const text = await readFile(join(repoDir, file), 'utf8').catch(() => null);
-    if (text === null) continue;
-    try {
-      sites.push(...findImageSites(text, file, { imagePaths: options.imagePath ? [options.imagePath] : [] }));
-    } catch (error) {
-      if (error instanceof ImageTagNotEditable) problems.push(error);
-      else throw error;
+  const readSites = async (files: string[]) => {
+    for (const file of files) {
+      const text = await readFile(join(repoDir, file), 'utf8').catch(() => null);
+      if (text === null) continue;
+      try {
+        sites.push(...findImageSites(text, file, { imagePaths: options.imagePath ? [options.imagePath] : [] }));
+      } catch (error) {
+        if (error instanceof ImageTagNotEditable) problems.push(error);
+        else throw error;
+      }
     }
+  };
+  const primary = candidates.primary;
+  if (primary && !options.scope && !options.filterSites && primary.size) {
+    // The service's own object usually settles it: its values files next to it need not be read.
+    await readSites(candidates.files.filter((f) => primary.has(f)));
+    const early = chooseImageSites(sites, { service, container: options.container, imagePath: options.imagePath, policy: options.imagePolicy, namedFiles: candidates.named });
+    if (early.kind === 'chosen' && early.rule !== 'imagePath') {
+      const files = [...new Set(early.sites.map((s) => s.file))];
+      return { file: files[0]!, files, sites: early.sites, rule: early.rule, inserts: [] };
+    }
+    await readSites(candidates.files.filter((f) => !primary.has(f)));
+  } else {
+    await readSites(candidates.files);
   }
   if (options.filterSites) sites = await options.filterSites(sites);
   const chooseFrom = (from: ImageSite[]) =>
