@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { environmentOf, parseConfig } from '../src/core/config/load.js';
 import { RolloutEngine } from '../src/core/rollout/rollout-engine.js';
+import { readCurrentTag } from '../src/core/release/release-plan.js';
 import { BareRepo, removeDir, run, tempDir } from './support/git-fixtures.js';
 import { recordingReporter } from './support/rollout-env.js';
 
@@ -126,5 +127,18 @@ describe('a request that names no environment, for a service several deploy', ()
       "Found several flux files for 'web', so nothing was changed:\n• *production*: `clusters/production/web/values.yaml` `image.tag` (now `b`)\n• *staging*: `clusters/staging/web/values.yaml` `image.tag` (now `a`)\n'web' is deployed by several environments (production, staging). Say which with `--env <name>`, or pick one below: it runs there.",
     );
     expect(await flux.commitCount()).toBe(2);
+  });
+});
+
+describe('a release reads the tag where it will write it', () => {
+  it('through the environment’s overlay, and at a picked site', async () => {
+    const { engine, env } = setup();
+    const scopeOf = (name: string) => (dir: string, head: string) => engine.scopeOf(env(name), dir, head);
+    const production = await readCurrentTag(engine.workspace(env('production')), 'papi', undefined, 'clusters/production', { scopeOf: scopeOf('production') });
+    expect(production).toMatchObject({ file: 'apps/production/papi-values.yaml', tag: '0.9.0' });
+    const staging = await readCurrentTag(engine.workspace(env('staging')), 'papi', undefined, 'clusters/staging', { scopeOf: scopeOf('staging') });
+    expect(staging).toMatchObject({ file: 'apps/staging/papi-values.yaml', tag: null });
+    const picked = await readCurrentTag(engine.workspace(env('staging')), 'papi', undefined, 'clusters/staging', { site: 'apps/base/papi/release.yaml:spec.values.redis.tag' });
+    expect(picked).toMatchObject({ file: 'apps/base/papi/release.yaml', tag: '8.6.2' });
   });
 });
