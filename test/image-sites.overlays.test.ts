@@ -142,3 +142,26 @@ describe('a release reads the tag where it will write it', () => {
     expect(picked).toMatchObject({ file: 'apps/base/papi/release.yaml', tag: '8.6.2' });
   });
 });
+
+describe('what counts as shared', () => {
+  it('another environment on the same fluxRoot (a read-only view of it) does not make its files shared', async () => {
+    const config = parseConfig(
+      {
+        dataDir: join(root, 'data'),
+        environments: {
+          staging: { fluxGitRepo: flux.url, fluxRoot: 'clusters/staging' },
+          'staging-audit': { fluxGitRepo: flux.url, fluxRoot: './clusters/staging/', readOnly: true },
+        },
+      },
+      join(root, 'rollbot.yaml'),
+    );
+    const engine = new RolloutEngine({
+      dataDir: config.dataDir,
+      identity: { authorName: 'rollbot', authorEmail: 'rollbot@example.com' },
+      pushAttempts: 3,
+      environments: () => ['staging', 'staging-audit'].map((n) => environmentOf(config, n)),
+    });
+    await engine.rollout(environmentOf(config, 'staging'), { service: 'shop', pr: 9, sha: 'abcdef1234' }, recordingReporter());
+    expect(await touched()).toEqual(['apps/base/shop/deployment.yaml']);
+  });
+});

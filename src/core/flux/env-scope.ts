@@ -38,7 +38,11 @@ async function graphUnchanged(repoDir: string, from: string, to: string): Promis
  */
 export async function environmentScope(repoDir: string, head: string, env: EnvironmentConfig, siblings: EnvironmentConfig[]): Promise<EnvironmentScope | undefined> {
   if (!env.fluxRoot) return undefined;
-  const others = siblings.filter((o) => o.name !== env.name && o.fluxRoot && o.fluxGitRepo === env.fluxGitRepo && o.branch === env.branch);
+  const root = normalRoot(env.fluxRoot);
+  // Another name for the same root (a read-only audit view of prod) is the same deployment, not a sharer.
+  const others = siblings.filter(
+    (o) => o.name !== env.name && o.fluxRoot && normalRoot(o.fluxRoot) !== root && o.fluxGitRepo === env.fluxGitRepo && o.branch === env.branch,
+  );
   const key = [repoDir, env.name, env.fluxRoot, ...others.map((o) => `${o.name}=${o.fluxRoot}`)].join('\0');
   const cached = cache.get(key);
   if (cached && (cached.head === head || (await graphUnchanged(repoDir, cached.head, head)))) {
@@ -49,10 +53,18 @@ export async function environmentScope(repoDir: string, head: string, env: Envir
   const shared = new Map<string, string[]>();
   for (const other of others) {
     const theirs = await EnvironmentGraph.build(repoDir, other.fluxRoot!);
-    for (const file of graph.files.keys()) if (theirs.has(file)) shared.set(file, [...(shared.get(file) ?? []), other.name]);
+    for (const file of graph.files.keys()) {
+      // What lies below the environment's own root is its own, whoever else reaches it.
+      if (file.startsWith(`${root}/`)) continue;
+      if (theirs.has(file)) shared.set(file, [...(shared.get(file) ?? []), other.name]);
+    }
   }
   const scope = { env: env.name, graph, shared };
   if (cache.size > 64) cache.clear();
   cache.set(key, { head, scope });
   return scope;
+}
+
+function normalRoot(root: string): string {
+  return root.replace(/^\.\/+/, '').replace(/\/+$/, '');
 }
