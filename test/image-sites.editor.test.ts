@@ -3,7 +3,7 @@ import { ImageTagNotEditable } from '../src/core/errors.js';
 import { chooseImageSites } from '../src/core/flux/sites/image-site-chooser.js';
 import { editImageSites } from '../src/core/flux/sites/image-site-editor.js';
 import { findImageSites } from '../src/core/flux/sites/image-site-finder.js';
-import { insertImageTag } from '../src/core/flux/sites/image-site-insert.js';
+import { insertImageTag, insertKustomizeImage } from '../src/core/flux/sites/image-site-insert.js';
 import { pathText } from '../src/core/flux/sites/image-site.js';
 
 function changedLines(before: string, after: string): Array<[string, string]> {
@@ -144,5 +144,15 @@ describe('adding a tag to an overlay that has none', () => {
 
   it('refuses a flow mapping rather than rewriting it', () => {
     expect(() => insertImageTag('spec:\n  values: { a: 1 }\n', 0, ['spec', 'values', 'image', 'tag'], 'v2', 'p.yaml')).toThrow(/flow mapping/);
+  });
+});
+
+describe('adding a kustomize images entry to an overlay', () => {
+  it('appends to an existing list at its indentation, or starts one at the end', () => {
+    const k = 'resources:\n  - ../base/shop\nimages:\n- name: nginx\n  newTag: "1.27"\n';
+    expect(insertKustomizeImage(k, 'ghcr.io/acme/shop', '1.20', 'k.yaml')).toBe(`${k}- name: ghcr.io/acme/shop\n  newTag: "1.20"\n`);
+    expect(insertKustomizeImage('resources:\n  - ../base/shop', 'ghcr.io/acme/shop', 'v2', 'k.yaml')).toBe(
+      'resources:\n  - ../base/shop\nimages:\n  - name: ghcr.io/acme/shop\n    newTag: v2\n',
+    );
   });
 });

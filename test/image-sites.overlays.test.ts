@@ -81,10 +81,20 @@ describe('environments and overlays: the tag goes into the environment’s own f
     expect(await flux.changedLines()).toEqual(['+image:', `+  tag: ${TAG}`]);
   });
 
+  it('a workload of a shared base gets its tag from the overlay kustomization’s images:', async () => {
+    const { engine, env } = setup();
+    await engine.rollout(env('staging'), { service: 'shop', pr: 9, sha: 'abcdef1234' }, recordingReporter());
+    expect(await touched()).toEqual(['apps/staging/kustomization.yaml']);
+    expect(await flux.changedLines()).toEqual(['+images:', '+  - name: ghcr.io/acme/shop', `+    newTag: ${TAG}`]);
+    // …and the next rollout edits that entry in place.
+    await engine.rollout(env('staging'), { service: 'shop', pr: 10, sha: 'bcdef12345' }, recordingReporter());
+    expect(await flux.changedLines()).toEqual([`-    newTag: ${TAG}`, '+    newTag: ps-10-bcdef12']);
+  });
+
   it('refuses to write a shared base when the environment has no overlay for it', async () => {
     const { engine, env } = setup();
-    await expect(engine.rollout(env('staging'), { service: 'shop', pr: 9, sha: 'abcdef1234' }, recordingReporter())).rejects.toThrow(
-      "'shop' gets its image from `apps/base/shop/deployment.yaml` (`spec.template.spec.containers[0].image`), which production also deploys, so nothing was changed for staging alone.",
+    await expect(engine.rollout(env('staging'), { service: 'papi-worker', pr: 9, sha: 'abcdef1234' }, recordingReporter())).rejects.toThrow(
+      "'papi-worker' gets its image from `apps/base/papi/worker.yaml` (`spec.values.image.tag`), which production also deploys, so nothing was changed for staging alone.",
     );
     expect(await flux.commitCount()).toBe(1);
   });

@@ -10,6 +10,8 @@ export interface ReachedFile {
   via: Reach;
   /** generator: the ConfigMap it becomes (HelmRelease valuesFrom names it). */
   configMap?: string;
+  /** The kustomization.yaml that pulled it in (none for files under the root). */
+  parent?: string;
 }
 
 /**
@@ -23,6 +25,13 @@ export class EnvironmentGraph {
 
   has(file: string): boolean {
     return this.files.has(file);
+  }
+
+  /** The kustomization files that pull `file` in, nearest first. */
+  ancestors(file: string): string[] {
+    const chain: string[] = [];
+    for (let at = this.files.get(file)?.parent; at && !chain.includes(at); at = this.files.get(at)?.parent) chain.push(at);
+    return chain;
   }
 
   /** Files the environment reaches through a patch or a generator: its own overlay. */
@@ -42,7 +51,7 @@ export class EnvironmentGraph {
     const known = new Set(all);
     const files = new Map<string, ReachedFile>();
     const seenDirs = new Set<string>();
-    const queue: Array<{ dir: string; via: Reach }> = [];
+    const queue: Array<{ dir: string; via: Reach; parent?: string }> = [];
     const reach = (file: string, reached: ReachedFile) => {
       if (!known.has(file)) return;
       const before = files.get(file);
@@ -58,7 +67,7 @@ export class EnvironmentGraph {
     const root = fluxRoot.replace(/^\.\/+/, '').replace(/\/+$/, '') || '.';
     queue.push({ dir: root, via: 'root' });
     while (queue.length) {
-      const { dir, via } = queue.shift()!;
+      const { dir, via, parent } = queue.shift()!;
       if (seenDirs.has(dir)) continue;
       seenDirs.add(dir);
       const kustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((n) => (dir === '.' ? n : `${dir}/${n}`)).find((f) => known.has(f));
@@ -69,18 +78,18 @@ export class EnvironmentGraph {
         for (const ref of [...strings(k, 'resources'), ...strings(k, 'components'), ...strings(k, 'bases')]) {
           const target = posix.normalize(posix.join(dir, ref));
           if (known.has(target)) {
-            reach(target, { via: 'resource' });
+            reach(target, { via: 'resource', parent: kustomization });
             members.push(target);
-          } else if (byDir.has(target)) queue.push({ dir: target, via: 'resource' });
+          } else if (byDir.has(target)) queue.push({ dir: target, via: 'resource', parent: kustomization });
         }
-        for (const ref of [...patchPaths(k), ...strings(k, 'patchesStrategicMerge')]) reach(posix.normalize(posix.join(dir, ref)), { via: 'patch' });
+        for (const ref of [...patchPaths(k), ...strings(k, 'patchesStrategicMerge')]) reach(posix.normalize(posix.join(dir, ref)), { via: 'patch', parent: kustomization });
         for (const [configMap, inputs] of generatorFiles(k)) {
-          for (const input of inputs) reach(posix.normalize(posix.join(dir, input)), { via: 'generator', configMap });
+          for (const input of inputs) reach(posix.normalize(posix.join(dir, input)), { via: 'generator', configMap, parent: kustomization });
         }
-        reach(kustomization, { via: 'resource' });
+        reach(kustomization, { via: 'resource', parent });
       } else {
         for (const file of byDir.get(dir) ?? []) {
-          reach(file, { via: via === 'root' ? 'root' : 'resource' });
+          reach(file, { via: via === 'root' ? 'root' : 'resource', parent });
           members.push(file);
         }
       }

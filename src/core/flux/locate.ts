@@ -18,8 +18,8 @@ export interface LocatedFile {
   sites: ImageSite[];
   /** Which rule chose them: picked, setter, imagePath, main, overlay. */
   rule: string;
-  /** Overlay files that get a new image tag (no site there yet): the document and the key path. */
-  inserts: Array<{ file: string; docIndex: number; path: string[] }>;
+  /** Overlay files that get a new image tag (no site there yet): the document and the key path, or a kustomize images entry. */
+  inserts: Array<{ file: string; docIndex: number; path: string[]; kustomizeImage?: string }>;
 }
 
 export interface LocateOptions {
@@ -128,7 +128,12 @@ const DEFAULT_TAG_PATH = ['spec', 'values', 'image', 'tag'];
  * release's valuesFrom. The path follows the base's site when there is one.
  */
 async function overlayInsert(repoDir: string, service: string, scope: EnvironmentScope, base: ImageSite | undefined, head?: string): Promise<LocatedFile['inserts'][number] | null> {
-  if (base && base.owner.kind !== 'HelmRelease') return null;
+  if (base && base.owner.kind !== 'HelmRelease') {
+    // A workload of a shared base: the overlay's own kustomization sets its tag with `images:`.
+    if (base.part !== 'image' || !base.repository) return null;
+    const own = scope.graph.ancestors(base.file).find((k) => !scope.shared.has(k));
+    return own ? { file: own, docIndex: 0, path: ['images'], kustomizeImage: base.repository } : null;
+  }
   const name = base?.owner.name ?? service;
   const path = base && (base.form === 'tag-field' || base.form === 'repo-tag-pair') && base.path[0] === 'spec' && base.path[1] === 'values' ? base.path.map(String) : DEFAULT_TAG_PATH;
   const own = [...scope.graph.files].filter(([f]) => !scope.shared.has(f));

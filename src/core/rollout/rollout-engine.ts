@@ -5,7 +5,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { AmbiguousImageSite, InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
 import { editImageSites } from '../flux/sites/image-site-editor.js';
 import { siteRef } from '../flux/sites/image-site.js';
-import { insertImageTag } from '../flux/sites/image-site-insert.js';
+import { insertImageTag, insertKustomizeImage } from '../flux/sites/image-site-insert.js';
 import { environmentScope, type EnvironmentScope } from '../flux/env-scope.js';
 import { locateServiceFile, type LocatedFile } from '../flux/locate.js';
 import { FluxFileIndex } from '../flux/flux-file-index.js';
@@ -180,7 +180,7 @@ export class RolloutEngine {
           fluxRepo: env.fluxGitRepo,
           file: located.file,
           files: located.files,
-          sites: [...located.sites.map((s) => siteRef(s)), ...located.inserts.map((i) => siteRef({ ...i, path: i.path }))],
+          sites: [...located.sites.map((s) => siteRef(s)), ...located.inserts.map((i) => siteRef({ ...i, path: i.kustomizeImage ? ['images'] : i.path }))],
           tag,
           sha,
           kustomization,
@@ -234,7 +234,7 @@ export class RolloutEngine {
       let next = edit.text;
       // An overlay without a tag yet gets one (in reverse document order, so offsets stay valid).
       for (const insert of located.inserts.filter((i) => i.file === file).sort((a, b) => b.docIndex - a.docIndex)) {
-        next = insertImageTag(next, insert.docIndex, insert.path, tag, file);
+        next = insert.kustomizeImage ? insertKustomizeImage(next, insert.kustomizeImage, tag, file) : insertImageTag(next, insert.docIndex, insert.path, tag, file);
       }
       if (next !== text) {
         workspace.markDirty();
