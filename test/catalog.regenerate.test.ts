@@ -163,6 +163,7 @@ describe('the catalog learns every image form a rollout knows', () => {
       path: 'spec.jobTemplate.spec.template.spec.containers[1].image',
       tag: 'v2.0.0',
     });
+    expect(result.catalog.services.uploader?.imagePolicy).toBe('flux-system:uploader');
     expect(Object.keys(result.catalog.services).sort()).toEqual(['papi', 'papi-cache', 'reports', 'uploader']);
   });
 });

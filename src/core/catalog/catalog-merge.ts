@@ -37,6 +37,7 @@ export function mergeCatalog(
       ...(found.helmRelease ? { helmRelease: found.helmRelease } : {}),
       ...(found.kustomization ? { kustomization: found.kustomization } : {}),
       ...(found.image ? { image: found.image } : {}),
+      ...(found.imagePolicy ? { imagePolicy: found.imagePolicy } : {}),
     };
     services[name] = entry;
     if (!old) diff.added.push(name);

@@ -19,6 +19,8 @@ export interface ScannedService {
   image?: { site: string; file: string; path: string; tag: string | null };
   /** What declares it when it is not a HelmRelease: a workload kind, or `ImagePolicy` (setter markers). */
   source?: string;
+  /** The setter policy (`ns:policy`) when the image is a marked line. */
+  imagePolicy?: string;
 }
 
 export interface ScanProblem {
@@ -202,8 +204,10 @@ function addImageSites(services: Record<string, ScannedService>, sites: ImageSit
     const own = service ? sites.filter((s) => s.file === service.file || s.setter?.policy === name) : sites;
     const choice = chooseImageSites(own, { service: name, namedFiles: new Set(service ? [service.file] : []) });
     const chosen = choice.kind === 'chosen' ? choice.sites[0] : undefined;
+    const policy = chosen?.setter ? [chosen.setter.namespace, chosen.setter.policy].filter(Boolean).join(':') : undefined;
     if (service) {
       if (chosen) service.image = imageOf(chosen);
+      if (policy) service.imagePolicy = policy;
       continue;
     }
     if (!chosen) continue;
@@ -216,6 +220,7 @@ function addImageSites(services: Record<string, ScannedService>, sites: ImageSit
       file: chosen.file,
       image: imageOf(chosen),
       source,
+      ...(policy ? { imagePolicy: policy } : {}),
     };
   }
 }

@@ -161,7 +161,7 @@ export class RolloutEngine {
               site: request.site,
               container: override?.container,
               imagePath: override?.imagePath,
-              imagePolicy: override?.imagePolicy,
+              imagePolicy: override?.imagePolicy ?? catalog?.imagePolicy,
               scope: await this.scopeOf(env, workspace.dir, head),
             }));
           },
