@@ -156,3 +156,13 @@ describe('adding a kustomize images entry to an overlay', () => {
     );
   });
 });
+
+describe('a digest beside the tag', () => {
+  it('is cleared with the tag change: a kept digest would keep the old image running', () => {
+    const values = 'image:\n  repository: bitnami/redis\n  tag: 7.2.4 # app\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n';
+    expect(edit(values, 'values', 'v8').text).toBe('image:\n  repository: bitnami/redis\n  tag: v8 # app\n  digest: ""\n');
+    const kustomization = 'images:\n  - name: ghcr.io/acme/papi\n    newTag: 1.0.0\n    digest: sha256:2222222222222222222222222222222222222222222222222222222222222222\n';
+    const sites = findImageSites(kustomization, 'kustomization.yaml');
+    expect(editImageSites(kustomization, sites, 'v8').text).toBe(kustomization.replace('1.0.0', 'v8').replace(/digest: sha256:\w+/, 'digest: ""'));
+  });
+});
