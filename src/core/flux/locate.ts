@@ -131,7 +131,7 @@ async function overlayInsert(repoDir: string, service: string, scope: Environmen
   if (base && base.owner.kind !== 'HelmRelease') {
     // A workload of a shared base: the overlay's own kustomization sets its tag with `images:`.
     if (base.part !== 'image' || !base.repository) return null;
-    const own = scope.graph.ancestors(base.file).find((k) => !scope.shared.has(k));
+    const own = scope.graph.ancestors(base.file).find((k) => /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(k) && !scope.shared.has(k));
     return own ? { file: own, docIndex: 0, path: ['images'], kustomizeImage: base.repository } : null;
   }
   const name = base?.owner.name ?? service;
