@@ -117,7 +117,12 @@ async function filesByIndex(repoDir: string, service: string, root: string, opti
 }
 
 function documentsOf(text: string): Document.Parsed[] {
-  return Array.from(parseAllDocuments(text) as Iterable<Document.Parsed>).filter((d) => d.errors.length === 0 && isMap(d.contents));
+  return allDocuments(text).filter((d) => d.errors.length === 0 && isMap(d.contents));
+}
+
+/** Every document, unfiltered: an index into this list is the document index the editor uses. */
+function allDocuments(text: string): Document.Parsed[] {
+  return Array.from(parseAllDocuments(text) as Iterable<Document.Parsed>);
 }
 
 const DEFAULT_TAG_PATH = ['spec', 'values', 'image', 'tag'];
@@ -139,8 +144,8 @@ async function overlayInsert(repoDir: string, service: string, scope: Environmen
   const own = [...scope.graph.files].filter(([f]) => !scope.shared.has(f));
   for (const [file, reached] of own) {
     if (reached.via !== 'patch') continue;
-    const docs = documentsOf(await readFile(join(repoDir, file), 'utf8'));
-    const docIndex = docs.findIndex((d) => d.get('kind') === 'HelmRelease' && d.getIn(['metadata', 'name']) === name);
+    const docs = allDocuments(await readFile(join(repoDir, file), 'utf8'));
+    const docIndex = docs.findIndex((d) => !d.errors.length && isMap(d.contents) && d.get('kind') === 'HelmRelease' && d.getIn(['metadata', 'name']) === name);
     if (docIndex >= 0) return { file, docIndex, path };
   }
   for (const [file, reached] of own) {
@@ -250,6 +255,8 @@ export async function locateServiceFile(repoDir: string, service: string, option
   }
   if (choice.reason) throw new ImageTagNotEditable(`${choice.reason}, so nothing was changed. Fix the service's settings or the Flux repo and try again.`);
   if (problems.length) throw problems[0]!;
+  const untagged = await untaggedImages(repoDir, service, candidates, scope);
+  if (untagged.length === 1) return { file: untagged[0]!.file, files: [untagged[0]!.file], sites: [], rule: 'untagged', inserts: untagged };
   const release = candidates.files.find((f) => sites.every((s) => s.file !== f));
   if (release && candidates.files.length) {
     throw new ImageTagNotEditable(
@@ -257,4 +264,25 @@ export async function locateServiceFile(repoDir: string, service: string, option
     );
   }
   throw new ServiceNotFound(service);
+}
+
+/**
+ * `image: { repository: … }` with no tag yet, in the service's HelmRelease values or its own values
+ * file: the tag is added beside the repository (never in a base other environments share).
+ */
+async function untaggedImages(repoDir: string, service: string, candidates: Candidates, scope?: EnvironmentScope): Promise<LocatedFile['inserts']> {
+  const found: LocatedFile['inserts'] = [];
+  for (const file of candidates.files) {
+    if (scope?.shared.has(file)) continue;
+    const docs = allDocuments(await readFile(join(repoDir, file), 'utf8').catch(() => ''));
+    docs.forEach((doc, docIndex) => {
+      if (doc.errors.length || !isMap(doc.contents)) return;
+      const kind = doc.get('kind');
+      const base = kind === 'HelmRelease' && doc.getIn(['metadata', 'name']) === service ? ['spec', 'values'] : kind === undefined && candidates.named.has(file) ? [] : null;
+      if (!base) return;
+      const image = doc.getIn([...base, 'image'], true);
+      if (isMap(image) && image.has('repository') && !image.has('tag')) found.push({ file, docIndex, path: [...base, 'image', 'tag'] });
+    });
+  }
+  return found;
 }
