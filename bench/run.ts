@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the rollout, catalog and ack benches in one run, then a summary.
- * BENCH_ONLY=rollout|catalog|ack runs one of them. Timings live here, never in the tests.
+ * BENCH_ONLY=rollout|rollout-homelab|catalog|ack runs one of them. Timings live here, never in the tests.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { runAckBench } from './ack.bench.js';
@@ -10,6 +10,7 @@ import { formatGoals, heading, type BenchOutcome, type GoalCheck } from './suppo
 
 const BENCHES: Record<string, () => Promise<BenchOutcome>> = {
   rollout: () => runRolloutBench(),
+  'rollout-homelab': () => runRolloutBench(console.log, 'homelab'),
   catalog: () => runCatalogBench(),
   ack: () => runAckBench(),
 };

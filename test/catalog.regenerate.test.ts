@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdir, readFile } from 'node:fs/promises';
 import { parseCatalog, readCatalogFile } from '../src/core/catalog/catalog-file.js';
@@ -48,6 +49,7 @@ describe('regenerating the catalog from a Flux repo laid out like the fluxcd exa
         fluxPath: 'apps/production/',
         helmRelease: 'podinfo',
         kustomization: 'apps',
+        image: { site: 'apps/production/podinfo-values.yaml:spec.values.image.tag', file: 'apps/production/podinfo-values.yaml', path: 'spec.values.image.tag', tag: '6.5.0' },
       },
       weave: {
         description: '',
@@ -55,6 +57,7 @@ describe('regenerating the catalog from a Flux repo laid out like the fluxcd exa
         fluxPath: 'apps/base/weave/',
         helmRelease: 'weave',
         kustomization: 'apps',
+        image: { site: 'apps/base/weave/release.yaml:spec.values.image.tag', file: 'apps/base/weave/release.yaml', path: 'spec.values.image.tag', tag: 'v0.38.0' },
       },
     });
     expect(result.duplicates).toEqual([{ name: 'podinfo', files: ['apps/base/podinfo/release.yaml', 'apps/production/podinfo-values.yaml'], chosen: 'apps/production/podinfo-values.yaml' }]);
@@ -137,5 +140,30 @@ describe('saving to a config repo (GitOps)', () => {
 describe('catalog file validation', () => {
   it('names the entry and the key that is wrong', () => {
     expect(() => parseCatalog({ services: { papi: { fluxPath: 'x/' } } }, 'c.json')).toThrow("Catalog c.json: service 'papi' key 'namespace' required.");
+  });
+});
+
+describe('the catalog learns every image form a rollout knows', () => {
+  it('adds services only workloads or setter markers declare, each with where its image is set', async () => {
+    const { result } = await regenerate({
+      'apps/papi/deployment.yaml': readFileSync(new URL('./fixtures/image-sites/workloads.yaml', import.meta.url), 'utf8'),
+      'apps/papi/kustomization.yaml': 'namespace: papi\nresources:\n  - deployment.yaml\n',
+      'apps/batch/cronjob.yaml': readFileSync(new URL('./fixtures/image-sites/cronjob-setters.yaml', import.meta.url), 'utf8'),
+    });
+    expect(result.catalog.services.papi).toEqual({
+      description: '',
+      namespace: 'papi',
+      fluxPath: 'apps/papi/deployment.yaml',
+      image: { site: 'apps/papi/deployment.yaml:spec.template.spec.containers[0].image', file: 'apps/papi/deployment.yaml', path: 'spec.template.spec.containers[0].image', tag: '1.0.0' },
+    });
+    expect(result.catalog.services['papi-cache']?.image?.path).toBe('spec.template.spec.containers[0].image');
+    expect(result.catalog.services.uploader?.image).toEqual({
+      site: 'apps/batch/cronjob.yaml:spec.jobTemplate.spec.template.spec.containers[1].image',
+      file: 'apps/batch/cronjob.yaml',
+      path: 'spec.jobTemplate.spec.template.spec.containers[1].image',
+      tag: 'v2.0.0',
+    });
+    expect(result.catalog.services.uploader?.imagePolicy).toBe('flux-system:uploader');
+    expect(Object.keys(result.catalog.services).sort()).toEqual(['papi', 'papi-cache', 'reports', 'uploader']);
   });
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { environmentOf, parseConfig } from '../src/core/config/load.js';
 import { RolloutEngine } from '../src/core/rollout/rollout-engine.js';
+import { readCurrentTag } from '../src/core/release/release-plan.js';
 import { BareRepo, removeDir, run, tempDir } from './support/git-fixtures.js';
 import { recordingReporter } from './support/rollout-env.js';
 
@@ -80,10 +81,20 @@ describe('environments and overlays: the tag goes into the environment’s own f
     expect(await flux.changedLines()).toEqual(['+image:', `+  tag: ${TAG}`]);
   });
 
+  it('a workload of a shared base gets its tag from the overlay kustomization’s images:', async () => {
+    const { engine, env } = setup();
+    await engine.rollout(env('staging'), { service: 'shop', pr: 9, sha: 'abcdef1234' }, recordingReporter());
+    expect(await touched()).toEqual(['apps/staging/kustomization.yaml']);
+    expect(await flux.changedLines()).toEqual(['+images:', '+  - name: ghcr.io/acme/shop', `+    newTag: ${TAG}`]);
+    // …and the next rollout edits that entry in place.
+    await engine.rollout(env('staging'), { service: 'shop', pr: 10, sha: 'bcdef12345' }, recordingReporter());
+    expect(await flux.changedLines()).toEqual([`-    newTag: ${TAG}`, '+    newTag: ps-10-bcdef12']);
+  });
+
   it('refuses to write a shared base when the environment has no overlay for it', async () => {
     const { engine, env } = setup();
-    await expect(engine.rollout(env('staging'), { service: 'shop', pr: 9, sha: 'abcdef1234' }, recordingReporter())).rejects.toThrow(
-      "'shop' gets its image from `apps/base/shop/deployment.yaml` (`spec.template.spec.containers[0].image`), which production also deploys, so nothing was changed for staging alone.",
+    await expect(engine.rollout(env('staging'), { service: 'papi-worker', pr: 9, sha: 'abcdef1234' }, recordingReporter())).rejects.toThrow(
+      "'papi-worker' gets its image from `apps/base/papi/worker.yaml` (`spec.values.image.tag`), which production also deploys, so nothing was changed for staging alone.",
     );
     expect(await flux.commitCount()).toBe(1);
   });
@@ -126,5 +137,41 @@ describe('a request that names no environment, for a service several deploy', ()
       "Found several flux files for 'web', so nothing was changed:\n• *production*: `clusters/production/web/values.yaml` `image.tag` (now `b`)\n• *staging*: `clusters/staging/web/values.yaml` `image.tag` (now `a`)\n'web' is deployed by several environments (production, staging). Say which with `--env <name>`, or pick one below: it runs there.",
     );
     expect(await flux.commitCount()).toBe(2);
+  });
+});
+
+describe('a release reads the tag where it will write it', () => {
+  it('through the environment’s overlay, and at a picked site', async () => {
+    const { engine, env } = setup();
+    const scopeOf = (name: string) => (dir: string, head: string) => engine.scopeOf(env(name), dir, head);
+    const production = await readCurrentTag(engine.workspace(env('production')), 'papi', undefined, 'clusters/production', { scopeOf: scopeOf('production') });
+    expect(production).toMatchObject({ file: 'apps/production/papi-values.yaml', tag: '0.9.0' });
+    const staging = await readCurrentTag(engine.workspace(env('staging')), 'papi', undefined, 'clusters/staging', { scopeOf: scopeOf('staging') });
+    expect(staging).toMatchObject({ file: 'apps/staging/papi-values.yaml', tag: null });
+    const picked = await readCurrentTag(engine.workspace(env('staging')), 'papi', undefined, 'clusters/staging', { site: 'apps/base/papi/release.yaml:spec.values.redis.tag' });
+    expect(picked).toMatchObject({ file: 'apps/base/papi/release.yaml', tag: '8.6.2' });
+  });
+});
+
+describe('what counts as shared', () => {
+  it('another environment on the same fluxRoot (a read-only view of it) does not make its files shared', async () => {
+    const config = parseConfig(
+      {
+        dataDir: join(root, 'data'),
+        environments: {
+          staging: { fluxGitRepo: flux.url, fluxRoot: 'clusters/staging' },
+          'staging-audit': { fluxGitRepo: flux.url, fluxRoot: './clusters/staging/', readOnly: true },
+        },
+      },
+      join(root, 'rollbot.yaml'),
+    );
+    const engine = new RolloutEngine({
+      dataDir: config.dataDir,
+      identity: { authorName: 'rollbot', authorEmail: 'rollbot@example.com' },
+      pushAttempts: 3,
+      environments: () => ['staging', 'staging-audit'].map((n) => environmentOf(config, n)),
+    });
+    await engine.rollout(environmentOf(config, 'staging'), { service: 'shop', pr: 9, sha: 'abcdef1234' }, recordingReporter());
+    expect(await touched()).toEqual(['apps/base/shop/deployment.yaml']);
   });
 });

@@ -173,3 +173,11 @@ describe('editing byte-exact outside the value', () => {
     expect(lines).toEqual(['-  tag: old', '+  tag: "1.20"']);
   });
 });
+
+describe('an image with no tag yet', () => {
+  it('gets a tag beside its repository (a values file for valuesFrom, in the service’s folder)', async () => {
+    const values = '# Default values\nimage:\n  repository: bitnamilegacy/redis\n\nusePassword: false\n';
+    const { lines } = await rollout({ 'infrastructure/redis/values.yaml': values, 'infrastructure/redis/release.yaml': '---\n# the release\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: redis\nspec:\n  valuesFrom:\n    - kind: ConfigMap\n      name: redis-values\n' }, 'redis');
+    expect(lines).toEqual([`+  tag: ${TAG}`]);
+  });
+});

@@ -54,7 +54,7 @@ function repoFiles(services: BenchService[]): Map<string, string> {
 }
 
 /** One commit holding every file, as a `git fast-import` stream. */
-function fastImportStream(files: Map<string, string>): string {
+export function fastImportStream(files: Map<string, string>): string {
   const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
   const parts = [
     'commit refs/heads/main\n',

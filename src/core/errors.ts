@@ -100,7 +100,9 @@ export class AmbiguousImageSite extends RollbotError {
   ) {
     const files = [...new Set(candidates.map((c) => c.file))];
     const lead =
-      files.length > 1
+      candidates.length === 1
+        ? `The only image found for '${service}' may not be its own (another name, or an init container or sidecar), so nothing was changed:`
+        : files.length > 1
         ? `Found several flux files for '${service}', so nothing was changed:`
         : `Found several images for '${service}' in \`${files[0]}\`, so nothing was changed:`;
     const list = candidates.map((c) => `• ${c.environment ? `*${c.environment}*: ` : ''}\`${c.file}\` \`${c.path}\` (now \`${c.current ?? 'empty'}\`)`).join('\n');

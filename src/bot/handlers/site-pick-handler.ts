@@ -27,6 +27,9 @@ export async function handleSitePick(deps: RouterDeps, payload: Record<string, u
     return queuedReply(created, jobId, `release of ${pick.service} to \`${env.name}\` at \`${pick.site}\``);
   }
   if (typeof pick.pr !== 'number') throw new InvalidInput('That button is out of date. Run the command again.');
+  if (!env.allowRollout && !pick.dryRun) {
+    throw new InvalidInput(`\`${env.name}\` takes approved releases only. Use \`/release ${pick.service} <sha> --env ${env.name}\`.`);
+  }
   const lock = (await deps.locks.list()).find((l) => l.env === env.name);
   if (!pick.dryRun && lock && lock.holder !== ctx.user) throw new EnvironmentLocked(lock);
   const { jobId, created } = await deps.enqueuer.enqueue(

@@ -1,6 +1,6 @@
 import type { CatalogData, CatalogEntry } from '../../core/catalog/catalog-file.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
-import { context, header, section, MAX_BLOCKS, MAX_SECTION_TEXT, type Block, type SlackMessage } from './block-kit.js';
+import { context, header, section, MAX_BLOCKS, MAX_SECTION_TEXT, type Block, type SlackMessage, truncate } from './block-kit.js';
 import { actions } from './progress-message.js';
 
 /**
@@ -72,6 +72,7 @@ export function serviceDetail(env: string, name: string, entry: CatalogEntry): S
     ['Flux path', entry.fluxPath],
     ['HelmRelease', entry.helmRelease ?? '—'],
     ['Kustomization', entry.kustomization ?? '—'],
+    ...(entry.image ? [['Image set in', `${entry.image.file}\` \`${entry.image.path}`], ['Tag (at last regenerate)', entry.image.tag ?? 'empty']] : []),
     // https://api.slack.com/reference/block-kit/blocks#section: each field at most 2,000 characters.
   ].map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n\`${escapeMrkdwn(String(v).slice(0, 1900))}\`` }));
   return {

@@ -10,6 +10,10 @@ export const catalogEntrySchema = z
     fluxPath: z.string().min(1),
     helmRelease: z.string().min(1).optional(),
     kustomization: z.string().min(1).optional(),
+    /** Where a rollout sets the image (written by `/services regenerate`), and its tag then. */
+    /** The Flux ImagePolicy whose setter markers hold the image (`ns:policy`), when markers declare it. */
+    imagePolicy: z.string().min(1).optional(),
+    image: z.object({ site: z.string(), file: z.string(), path: z.string(), tag: z.string().nullable() }).passthrough().optional(),
   })
   .passthrough();
 

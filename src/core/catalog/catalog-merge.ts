@@ -36,6 +36,8 @@ export function mergeCatalog(
       fluxPath: found.fluxPath,
       ...(found.helmRelease ? { helmRelease: found.helmRelease } : {}),
       ...(found.kustomization ? { kustomization: found.kustomization } : {}),
+      ...(found.image ? { image: found.image } : {}),
+      ...(found.imagePolicy ? { imagePolicy: found.imagePolicy } : {}),
     };
     services[name] = entry;
     if (!old) diff.added.push(name);

@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { git } from '../flux/git.js';
+import { chooseImageSites } from '../flux/sites/image-site-chooser.js';
+import { findImageSitesIn, type Doc as SiteDoc } from '../flux/sites/image-site-finder.js';
+import { pathText, siteRef, type ImageSite } from '../flux/sites/image-site.js';
 
 /** What the Flux repo says about one service. */
 export interface ScannedService {
@@ -10,8 +13,14 @@ export interface ScannedService {
   fluxPath: string;
   helmRelease?: string;
   kustomization?: string;
-  /** The file the HelmRelease is in. */
+  /** The file the HelmRelease (or workload, or marked line) is in. */
   file: string;
+  /** Where a rollout would set the image, as the scan saw it: `file:path`, and the tag then. */
+  image?: { site: string; file: string; path: string; tag: string | null };
+  /** What declares it when it is not a HelmRelease: a workload kind, or `ImagePolicy` (setter markers). */
+  source?: string;
+  /** The setter policy (`ns:policy`) when the image is a marked line. */
+  imagePolicy?: string;
 }
 
 export interface ScanProblem {
@@ -79,11 +88,12 @@ export async function scanFluxRepo(repoDir: string, root = ''): Promise<ScanResu
   const kustomizeNamespaces = new Map<string, string>();
   const kustomizeResources = new Map<string, string[]>();
   const problems: ScanProblem[] = [];
+  const sites: ImageSite[] = [];
 
   await Promise.all(
     files.map(async (file) => {
       const text = await readFile(join(repoDir, file), 'utf8');
-      if (!/kind:\s*(HelmRelease|Kustomization)|^namespace:/m.test(text)) return;
+      if (!/kind:\s*(HelmRelease|Kustomization|Deployment|StatefulSet|DaemonSet|CronJob|Job)|^namespace:|\$imagepolicy/m.test(text)) return;
       const docs = Array.from(parseAllDocuments(text) as Iterable<Doc>);
       const broken = docs.find((d) => d.errors.length > 0);
       if (broken) {
@@ -91,6 +101,11 @@ export async function scanFluxRepo(repoDir: string, root = ''): Promise<ScanResu
         return;
       }
       const dir = posix.dirname(file);
+      try {
+        sites.push(...findImageSitesIn(docs as unknown as SiteDoc[], text, file));
+      } catch {
+        // Reported above as a problem when the YAML is broken; nothing else throws here.
+      }
       for (const doc of docs) {
         const obj = doc.toJS();
         const kind = get(obj, 'kind');
@@ -145,6 +160,7 @@ export async function scanFluxRepo(repoDir: string, root = ''): Promise<ScanResu
       file: chosen.file,
     };
   }
+  addImageSites(services, sites, kustomizeNamespaces);
   return { services, problems: problems.sort((a, b) => a.file.localeCompare(b.file)), duplicates, filesScanned: files.length };
 }
 
@@ -169,4 +185,46 @@ function ancestorValue(map: Map<string, string>, dir: string): string | undefine
     if (value) return value;
     if (d === '.' || d === '/' || d === '') return undefined;
   }
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
+
+/**
+ * The image forms a rollout knows, in the catalog too: where each HelmRelease's image is set, and
+ * the services only workloads (a Deployment named papi) or Flux setter markers (policy papi) declare.
+ */
+function addImageSites(services: Record<string, ScannedService>, sites: ImageSite[], kustomizeNamespaces: Map<string, string>): void {
+  const names = new Set<string>(Object.keys(services));
+  for (const site of sites) {
+    if (site.owner.kind && WORKLOAD_KINDS.has(site.owner.kind) && site.owner.name) names.add(site.owner.name);
+    if (site.setter && site.setter.field !== 'name') names.add(site.setter.policy);
+  }
+  for (const name of [...names].sort()) {
+    const service = services[name];
+    const own = service ? sites.filter((s) => s.file === service.file || s.setter?.policy === name) : sites;
+    const choice = chooseImageSites(own, { service: name, namedFiles: new Set(service ? [service.file] : []) });
+    const chosen = choice.kind === 'chosen' ? choice.sites[0] : undefined;
+    const policy = chosen?.setter ? [chosen.setter.namespace, chosen.setter.policy].filter(Boolean).join(':') : undefined;
+    if (service) {
+      if (chosen) service.image = imageOf(chosen);
+      if (policy) service.imagePolicy = policy;
+      continue;
+    }
+    if (!chosen) continue;
+    const dir = posix.dirname(chosen.file);
+    const source = chosen.setter?.policy === name ? 'ImagePolicy' : (chosen.owner.kind ?? 'values');
+    services[name] = {
+      name,
+      namespace: ancestorValue(kustomizeNamespaces, dir) ?? 'default',
+      fluxPath: chosen.file,
+      file: chosen.file,
+      image: imageOf(chosen),
+      source,
+      ...(policy ? { imagePolicy: policy } : {}),
+    };
+  }
+}
+
+function imageOf(site: ImageSite): NonNullable<ScannedService['image']> {
+  return { site: siteRef(site), file: site.file, path: pathText(site.path), tag: site.current };
 }

@@ -1,5 +1,8 @@
 import type { EnvironmentConfig } from '../config/schema.js';
+import { readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { EnvironmentGraph } from './env-graph.js';
+import { git } from './git.js';
 
 /** What one environment may write: the files its graph reaches, and which of them others deploy too. */
 export interface EnvironmentScope {
@@ -9,26 +12,59 @@ export interface EnvironmentScope {
   shared: Map<string, string[]>;
 }
 
-const cache = new Map<string, EnvironmentScope>();
+const cache = new Map<string, { head: string; scope: EnvironmentScope }>();
+
+/**
+ * Did the commits between `from` and `to` leave the kustomize graph as it was? True when they only
+ * modified files (none added, deleted or renamed) and none of them is or holds a kustomization.
+ */
+async function graphUnchanged(repoDir: string, from: string, to: string): Promise<boolean> {
+  const diff = await git(['diff-tree', '-r', '-z', '--name-status', '--no-renames', from, to], repoDir, { allowFailure: true });
+  if (diff.exitCode !== 0) return false;
+  const fields = diff.stdout.split('\0').filter(Boolean);
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [status, file] = [fields[i]!, fields[i + 1]!];
+    if (status !== 'M' || /^(kustomization\.ya?ml|Kustomization)$/.test(posix.basename(file))) return false;
+    const text = await readFile(join(repoDir, file), 'utf8').catch(() => '');
+    if (text.includes('kustomize.toolkit.fluxcd.io') || text.includes('kustomize.config.k8s.io')) return false;
+  }
+  return true;
+}
 
 /**
  * The environment's scope at a commit, or undefined when it has no fluxRoot (the whole repo is
- * its own). Siblings: the other environments configured on the same Flux repo and branch.
+ * its own). Siblings: the other environments configured on the same Flux repo and branch. Kept per
+ * clone and reused across commits that do not touch the graph (a rollout's own commit never does).
  */
 export async function environmentScope(repoDir: string, head: string, env: EnvironmentConfig, siblings: EnvironmentConfig[]): Promise<EnvironmentScope | undefined> {
   if (!env.fluxRoot) return undefined;
-  const others = siblings.filter((o) => o.name !== env.name && o.fluxRoot && o.fluxGitRepo === env.fluxGitRepo && o.branch === env.branch);
-  const key = [repoDir, head, env.name, env.fluxRoot, ...others.map((o) => `${o.name}=${o.fluxRoot}`)].join('\0');
+  const root = normalRoot(env.fluxRoot);
+  // Another name for the same root (a read-only audit view of prod) is the same deployment, not a sharer.
+  const others = siblings.filter(
+    (o) => o.name !== env.name && o.fluxRoot && normalRoot(o.fluxRoot) !== root && o.fluxGitRepo === env.fluxGitRepo && o.branch === env.branch,
+  );
+  const key = [repoDir, env.name, env.fluxRoot, ...others.map((o) => `${o.name}=${o.fluxRoot}`)].join('\0');
   const cached = cache.get(key);
-  if (cached) return cached;
+  if (cached && (cached.head === head || (await graphUnchanged(repoDir, cached.head, head)))) {
+    cached.head = head;
+    return cached.scope;
+  }
   const graph = await EnvironmentGraph.build(repoDir, env.fluxRoot);
   const shared = new Map<string, string[]>();
   for (const other of others) {
     const theirs = await EnvironmentGraph.build(repoDir, other.fluxRoot!);
-    for (const file of graph.files.keys()) if (theirs.has(file)) shared.set(file, [...(shared.get(file) ?? []), other.name]);
+    for (const file of graph.files.keys()) {
+      // What lies below the environment's own root is its own, whoever else reaches it.
+      if (file.startsWith(`${root}/`)) continue;
+      if (theirs.has(file)) shared.set(file, [...(shared.get(file) ?? []), other.name]);
+    }
   }
   const scope = { env: env.name, graph, shared };
   if (cache.size > 64) cache.clear();
-  cache.set(key, scope);
+  cache.set(key, { head, scope });
   return scope;
+}
+
+function normalRoot(root: string): string {
+  return root.replace(/^\.\/+/, '').replace(/\/+$/, '');
 }

@@ -18,8 +18,8 @@ export interface LocatedFile {
   sites: ImageSite[];
   /** Which rule chose them: picked, setter, imagePath, main, overlay. */
   rule: string;
-  /** Overlay files that get a new image tag (no site there yet): the document and the key path. */
-  inserts: Array<{ file: string; docIndex: number; path: string[] }>;
+  /** Overlay files that get a new image tag (no site there yet): the document and the key path, or a kustomize images entry. */
+  inserts: Array<{ file: string; docIndex: number; path: string[]; kustomizeImage?: string }>;
 }
 
 export interface LocateOptions {
@@ -66,6 +66,8 @@ interface Candidates {
   files: string[];
   /** Files that belong to the service by their name or folder (values documents in them count as its own). */
   named: Set<string>;
+  /** Files found as the service's object, marker, container or image: read first, and often enough. */
+  primary?: Set<string>;
 }
 
 /** An explicit fluxPath (catalog or config): a file, or a folder whose YAML files are searched. */
@@ -89,14 +91,14 @@ async function filesByIndex(repoDir: string, service: string, root: string, opti
   const ownNames = [`${service}.yaml`, `${service}.yml`, `${service}-values.yaml`, `${service}-values.yml`];
   const named = [...index.valuesFilesIn(service, root), ...index.filesNamed(ownNames, root)];
   const policy = (options.imagePolicy ?? service).split(':').pop()!;
-  const files = [
+  const primary = [
     ...index.helmReleaseFiles(service, root),
     ...index.filesWithKey(`name:${service}`, root),
     ...index.filesWithKey(`policy:${policy}`, root),
     ...index.filesWithKey(`container:${service}`, root),
     ...index.filesWithKey(`image:${service}`, root),
-    ...named,
   ];
+  const files = [...primary, ...named];
   if (options.imagePath) {
     // A custom resource the index has no rule for: the files that mention the configured key.
     const key = options.imagePath.replace(/\[\d+\]/g, '').split('.').pop()!;
@@ -111,11 +113,16 @@ async function filesByIndex(repoDir: string, service: string, root: string, opti
     const inScope = [...new Set([...files, ...generated])].filter((f) => scope.graph.has(f));
     return { files: inScope.sort(), named: new Set([...named, ...generated].filter((f) => scope.graph.has(f))) };
   }
-  return { files: [...new Set(files)].sort(), named: new Set(named) };
+  return { files: [...new Set(files)].sort(), named: new Set(named), primary: new Set(primary) };
 }
 
 function documentsOf(text: string): Document.Parsed[] {
-  return Array.from(parseAllDocuments(text) as Iterable<Document.Parsed>).filter((d) => d.errors.length === 0 && isMap(d.contents));
+  return allDocuments(text).filter((d) => d.errors.length === 0 && isMap(d.contents));
+}
+
+/** Every document, unfiltered: an index into this list is the document index the editor uses. */
+function allDocuments(text: string): Document.Parsed[] {
+  return Array.from(parseAllDocuments(text) as Iterable<Document.Parsed>);
 }
 
 const DEFAULT_TAG_PATH = ['spec', 'values', 'image', 'tag'];
@@ -126,14 +133,19 @@ const DEFAULT_TAG_PATH = ['spec', 'values', 'image', 'tag'];
  * release's valuesFrom. The path follows the base's site when there is one.
  */
 async function overlayInsert(repoDir: string, service: string, scope: EnvironmentScope, base: ImageSite | undefined, head?: string): Promise<LocatedFile['inserts'][number] | null> {
-  if (base && base.owner.kind !== 'HelmRelease') return null;
+  if (base && base.owner.kind !== 'HelmRelease') {
+    // A workload of a shared base: the overlay's own kustomization sets its tag with `images:`.
+    if (base.part !== 'image' || !base.repository) return null;
+    const own = scope.graph.ancestors(base.file).find((k) => /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(k) && !scope.shared.has(k));
+    return own ? { file: own, docIndex: 0, path: ['images'], kustomizeImage: base.repository } : null;
+  }
   const name = base?.owner.name ?? service;
   const path = base && (base.form === 'tag-field' || base.form === 'repo-tag-pair') && base.path[0] === 'spec' && base.path[1] === 'values' ? base.path.map(String) : DEFAULT_TAG_PATH;
   const own = [...scope.graph.files].filter(([f]) => !scope.shared.has(f));
   for (const [file, reached] of own) {
     if (reached.via !== 'patch') continue;
-    const docs = documentsOf(await readFile(join(repoDir, file), 'utf8'));
-    const docIndex = docs.findIndex((d) => d.get('kind') === 'HelmRelease' && d.getIn(['metadata', 'name']) === name);
+    const docs = allDocuments(await readFile(join(repoDir, file), 'utf8'));
+    const docIndex = docs.findIndex((d) => !d.errors.length && isMap(d.contents) && d.get('kind') === 'HelmRelease' && d.getIn(['metadata', 'name']) === name);
     if (docIndex >= 0) return { file, docIndex, path };
   }
   for (const [file, reached] of own) {
@@ -177,15 +189,30 @@ export async function locateServiceFile(repoDir: string, service: string, option
 
   let sites: ImageSite[] = [];
   const problems: ImageTagNotEditable[] = [];
-  for (const file of candidates.files) {
-    const text = await readFile(join(repoDir, file), 'utf8').catch(() => null);
-    if (text === null) continue;
-    try {
-      sites.push(...findImageSites(text, file, { imagePaths: options.imagePath ? [options.imagePath] : [] }));
-    } catch (error) {
-      if (error instanceof ImageTagNotEditable) problems.push(error);
-      else throw error;
+  const readSites = async (files: string[]) => {
+    for (const file of files) {
+      const text = await readFile(join(repoDir, file), 'utf8').catch(() => null);
+      if (text === null) continue;
+      try {
+        sites.push(...findImageSites(text, file, { imagePaths: options.imagePath ? [options.imagePath] : [] }));
+      } catch (error) {
+        if (error instanceof ImageTagNotEditable) problems.push(error);
+        else throw error;
+      }
     }
+  };
+  const primary = candidates.primary;
+  if (primary && !options.scope && !options.filterSites && primary.size) {
+    // The service's own object usually settles it: its values files next to it need not be read.
+    await readSites(candidates.files.filter((f) => primary.has(f)));
+    const early = chooseImageSites(sites, { service, container: options.container, imagePath: options.imagePath, policy: options.imagePolicy, namedFiles: candidates.named });
+    if (early.kind === 'chosen' && early.rule !== 'imagePath') {
+      const files = [...new Set(early.sites.map((s) => s.file))];
+      return { file: files[0]!, files, sites: early.sites, rule: early.rule, inserts: [] };
+    }
+    await readSites(candidates.files.filter((f) => !primary.has(f)));
+  } else {
+    await readSites(candidates.files);
   }
   if (options.filterSites) sites = await options.filterSites(sites);
   const chooseFrom = (from: ImageSite[]) =>
@@ -228,6 +255,8 @@ export async function locateServiceFile(repoDir: string, service: string, option
   }
   if (choice.reason) throw new ImageTagNotEditable(`${choice.reason}, so nothing was changed. Fix the service's settings or the Flux repo and try again.`);
   if (problems.length) throw problems[0]!;
+  const untagged = await untaggedImages(repoDir, service, candidates, scope);
+  if (untagged.length === 1) return { file: untagged[0]!.file, files: [untagged[0]!.file], sites: [], rule: 'untagged', inserts: untagged };
   const release = candidates.files.find((f) => sites.every((s) => s.file !== f));
   if (release && candidates.files.length) {
     throw new ImageTagNotEditable(
@@ -235,4 +264,25 @@ export async function locateServiceFile(repoDir: string, service: string, option
     );
   }
   throw new ServiceNotFound(service);
+}
+
+/**
+ * `image: { repository: … }` with no tag yet, in the service's HelmRelease values or its own values
+ * file: the tag is added beside the repository (never in a base other environments share).
+ */
+async function untaggedImages(repoDir: string, service: string, candidates: Candidates, scope?: EnvironmentScope): Promise<LocatedFile['inserts']> {
+  const found: LocatedFile['inserts'] = [];
+  for (const file of candidates.files) {
+    if (scope?.shared.has(file)) continue;
+    const docs = allDocuments(await readFile(join(repoDir, file), 'utf8').catch(() => ''));
+    docs.forEach((doc, docIndex) => {
+      if (doc.errors.length || !isMap(doc.contents)) return;
+      const kind = doc.get('kind');
+      const base = kind === 'HelmRelease' && doc.getIn(['metadata', 'name']) === service ? ['spec', 'values'] : kind === undefined && candidates.named.has(file) ? [] : null;
+      if (!base) return;
+      const image = doc.getIn([...base, 'image'], true);
+      if (isMap(image) && image.has('repository') && !image.has('tag')) found.push({ file, docIndex, path: [...base, 'image', 'tag'] });
+    });
+  }
+  return found;
 }

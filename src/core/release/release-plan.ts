@@ -27,6 +27,8 @@ export interface PrepareReleaseInput {
   fluxPath?: string;
   /** A site picked after an ambiguous first try (`file:path`). */
   site?: string;
+  /** The catalog's setter policy for the service (config overrides win). */
+  imagePolicy?: string;
   /** The environment's own files (the engine's scopeOf), so a release reads where it will write. */
   scopeOf?: (dir: string, head: string) => Promise<LocateOptions['scope']>;
   template: TagTemplate;
@@ -95,7 +97,7 @@ export async function prepareRelease(input: PrepareReleaseInput, reporter: Repor
         site: input.site,
         container: input.env.services[service]?.container,
         imagePath: input.env.services[service]?.imagePath,
-        imagePolicy: input.env.services[service]?.imagePolicy,
+        imagePolicy: input.env.services[service]?.imagePolicy ?? input.imagePolicy,
         scopeOf: input.scopeOf,
       }),
     (c) => `${c.tag ?? '(no tag)'} in ${c.file}`,

@@ -2,10 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CatalogEntry } from '../catalog/catalog-file.js';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { AmbiguousImageSite, InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
+import { InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
+import { askWhichEnvironment } from './environment-question.js';
 import { editImageSites } from '../flux/sites/image-site-editor.js';
 import { siteRef } from '../flux/sites/image-site.js';
-import { insertImageTag } from '../flux/sites/image-site-insert.js';
+import { insertImageTag, insertKustomizeImage } from '../flux/sites/image-site-insert.js';
 import { environmentScope, type EnvironmentScope } from '../flux/env-scope.js';
 import { locateServiceFile, type LocatedFile } from '../flux/locate.js';
 import { FluxFileIndex } from '../flux/flux-file-index.js';
@@ -101,31 +102,6 @@ export class RolloutEngine {
     return environmentScope(dir, head, env, this.options.environments?.() ?? []);
   }
 
-  /**
-   * An environment without a fluxRoot sees every environment's files: when the candidates belong to
-   * different configured environments, the question is which environment, and each candidate says.
-   */
-  private async askWhichEnvironment<T>(env: EnvironmentConfig, dir: string, head: string, located: Promise<T>): Promise<T> {
-    try {
-      return await located;
-    } catch (error) {
-      if (!(error instanceof AmbiguousImageSite) || env.fluxRoot) throw error;
-      const others = (this.options.environments?.() ?? []).filter((o) => o.fluxRoot && o.fluxGitRepo === env.fluxGitRepo && o.branch === env.branch);
-      const graphs = await Promise.all(others.map(async (o) => [o.name, await this.scopeOf(o, dir, head)] as const));
-      const candidates = error.candidates.map((c) => {
-        const deploying = graphs.filter(([, g]) => g?.graph.has(c.file)).map(([name]) => name);
-        return { ...c, environment: deploying.length === 1 ? deploying[0] : undefined };
-      });
-      const names = [...new Set(candidates.map((c) => c.environment).filter(Boolean))];
-      if (names.length < 2) throw error;
-      throw new AmbiguousImageSite(
-        error.service,
-        candidates,
-        `'${error.service}' is deployed by several environments (${names.join(', ')}). Say which with \`--env <name>\`, or pick one below: it runs there.`,
-      );
-    }
-  }
-
   workspace(env: EnvironmentConfig): FluxWorkspace {
     return new FluxWorkspace(env, this.options.dataDir, this.options.identity);
   }
@@ -157,14 +133,15 @@ export class RolloutEngine {
           'locate',
           async () => {
             head = await workspace.sync();
-            return this.askWhichEnvironment(env, workspace.dir, head, locateServiceFile(workspace.dir, service, {
+            const others = this.options.environments?.() ?? [];
+            return askWhichEnvironment(env, others, (o) => this.scopeOf(o, workspace.dir, head), locateServiceFile(workspace.dir, service, {
               fluxPath,
               fluxRoot: env.fluxRoot,
               head,
               site: request.site,
               container: override?.container,
               imagePath: override?.imagePath,
-              imagePolicy: override?.imagePolicy,
+              imagePolicy: override?.imagePolicy ?? catalog?.imagePolicy,
               scope: await this.scopeOf(env, workspace.dir, head),
             }));
           },
@@ -189,7 +166,7 @@ export class RolloutEngine {
           fluxRepo: env.fluxGitRepo,
           file: located.file,
           files: located.files,
-          sites: [...located.sites.map((s) => siteRef(s)), ...located.inserts.map((i) => siteRef({ ...i, path: i.path }))],
+          sites: [...located.sites.map((s) => siteRef(s)), ...located.inserts.map((i) => siteRef({ ...i, path: i.kustomizeImage ? ['images'] : i.path }))],
           tag,
           sha,
           kustomization,
@@ -267,7 +244,7 @@ export class RolloutEngine {
       let next = edit.text;
       // An overlay without a tag yet gets one (in reverse document order, so offsets stay valid).
       for (const insert of located.inserts.filter((i) => i.file === file).sort((a, b) => b.docIndex - a.docIndex)) {
-        next = insertImageTag(next, insert.docIndex, insert.path, tag, file);
+        next = insert.kustomizeImage ? insertKustomizeImage(next, insert.kustomizeImage, tag, file) : insertImageTag(next, insert.docIndex, insert.path, tag, file);
       }
       if (next !== text) {
         workspace.markDirty();

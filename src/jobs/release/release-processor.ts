@@ -86,6 +86,7 @@ async function prepare(deps: ReleaseDeps, env: EnvironmentConfig, data: ReleaseJ
         workspace: deps.engine.workspace(env),
         fluxPath: deps.catalogs.entry(env, service)?.fluxPath,
         site: data.site,
+        imagePolicy: deps.catalogs.entry(env, service)?.imagePolicy,
         scopeOf: (dir, head) => deps.engine.scopeOf(env, dir, head),
         template: parseTagTemplate(settings.tagTemplate),
         clock: deps.clock,

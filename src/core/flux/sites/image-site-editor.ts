@@ -62,24 +62,26 @@ function currentValue(site: ImageSite): string {
  */
 export function editImageSites(text: string, sites: ImageSite[], tag: string): EditResult {
   const edits: SiteEdit[] = [];
-  const ordered = [...sites].sort((a, b) => b.range[0] - a.range[0]);
-  let out = text;
+  const splices: Array<{ start: number; end: number; text: string }> = [];
   const done = new Set<number>();
-  for (const site of ordered) {
+  for (const site of sites) {
     if (site.part === 'name') continue; // a rollout changes tags, never which repository
     if (done.has(site.range[0])) continue; // two paths through one anchor
     done.add(site.range[0]);
     const [start, end] = site.range;
-    if (out.slice(start, end) !== site.raw) {
+    if (text.slice(start, end) !== site.raw) {
       throw new ImageTagNotEditable(`${site.file} changed while rollbot was reading it; try again.`);
     }
-    const next = nextValue(site, tag);
-    if (currentValue(site) === next) {
-      edits.push({ site, previous: site.current, next: tag });
-      continue;
-    }
-    out = out.slice(0, start) + render(site, next, out) + out.slice(end);
     edits.push({ site, previous: site.current, next: tag });
+    const next = nextValue(site, tag);
+    if (currentValue(site) !== next) splices.push({ start, end, text: render(site, next, text) });
+    // A sibling digest would keep the old image running whatever the tag says.
+    if (site.pinnedBy && !done.has(site.pinnedBy.range[0])) {
+      done.add(site.pinnedBy.range[0]);
+      splices.push({ start: site.pinnedBy.range[0], end: site.pinnedBy.range[1], text: '""' });
+    }
   }
-  return { text: out, edits: edits.reverse(), changed: out !== text };
+  let out = text;
+  for (const s of splices.sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return { text: out, edits, changed: out !== text };
 }

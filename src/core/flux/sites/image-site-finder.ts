@@ -40,6 +40,8 @@ interface Where {
   list?: ImageSiteRole | 'containers';
   /** Path of that list: the containers of one pod are one group. */
   group?: string;
+  /** The map the value sits in, to find a sibling `digest:`. */
+  siblings?: YAMLMap;
 }
 
 function keyOf(key: unknown, doc: Doc): string | null {
@@ -100,6 +102,11 @@ function addSite(ctx: Context, node: unknown, path: PathSegment[], form: ImageSi
     current = null;
   }
   const setter = parseMarker(ctx.text, range[1]);
+  const digestNode = where.siblings && part === 'tag' ? resolved(where.siblings.get('digest', true), ctx.doc).node : undefined;
+  const pinnedBy =
+    isScalar(digestNode) && digestNode.range && typeof digestNode.value === 'string' && digestNode.value
+      ? { range: [digestNode.range[0], digestNode.range[1]] as [number, number], raw: ctx.text.slice(digestNode.range[0], digestNode.range[1]), value: digestNode.value }
+      : undefined;
   if (ctx.sites.some((s) => s.docIndex === ctx.docIndex && s.range[0] === range[0] && s.path.join('\0') === path.join('\0'))) return;
   ctx.sites.push({
     file: ctx.file,
@@ -119,6 +126,7 @@ function addSite(ctx: Context, node: unknown, path: PathSegment[], form: ImageSi
     raw: ctx.text.slice(range[0], range[1]),
     scalarType: scalar.type,
     viaAlias: alias,
+    ...(pinnedBy ? { pinnedBy } : {}),
     ...(where.group ? { group: where.group } : {}),
   } as ImageSite);
 }
@@ -147,7 +155,7 @@ function walkValues(ctx: Context, node: unknown, path: PathSegment[], where: Whe
       const repository = stringOf(value.get('repository', true), ctx.doc);
       const registry = stringOf(value.get('registry', true), ctx.doc);
       if (value.has('tag')) {
-        addSite(ctx, value.get('tag', true), [...here, 'tag'], 'tag-field', 'tag', where, registry && repository ? `${registry}/${repository}` : repository);
+        addSite(ctx, value.get('tag', true), [...here, 'tag'], 'tag-field', 'tag', { ...where, siblings: value }, registry && repository ? `${registry}/${repository}` : repository);
         continue;
       }
       walkValues(ctx, value, here, where, depth + 1);
@@ -158,7 +166,7 @@ function walkValues(ctx: Context, node: unknown, path: PathSegment[], where: Whe
       continue;
     }
     if (isMap(value) && value.has('repository') && value.has('tag') && !isMap(resolved(value.get('tag', true), ctx.doc).node)) {
-      addSite(ctx, value.get('tag', true), [...here, 'tag'], 'repo-tag-pair', 'tag', { ...where, container: where.container ?? key }, stringOf(value.get('repository', true), ctx.doc));
+      addSite(ctx, value.get('tag', true), [...here, 'tag'], 'repo-tag-pair', 'tag', { ...where, container: where.container ?? key, siblings: value }, stringOf(value.get('repository', true), ctx.doc));
       continue;
     }
     let inner = where;
@@ -208,7 +216,7 @@ function walkKustomizeImages(ctx: Context, node: unknown, path: PathSegment[]): 
     const name = stringOf(entry.get('name', true), ctx.doc);
     const newName = stringOf(entry.get('newName', true), ctx.doc);
     const where: Where = { container: name };
-    if (entry.has('newTag')) addSite(ctx, entry.get('newTag', true), [...path, i, 'newTag'], 'kustomize-newTag', 'tag', where, newName ?? name);
+    if (entry.has('newTag')) addSite(ctx, entry.get('newTag', true), [...path, i, 'newTag'], 'kustomize-newTag', 'tag', { ...where, siblings: entry }, newName ?? name);
     if (entry.has('newName')) addSite(ctx, entry.get('newName', true), [...path, i, 'newName'], 'kustomize-newTag', 'name', where, newName);
   });
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseAllDocuments, parse as parseYaml, type Document, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, parse as parseYaml, type Document, type YAMLMap } from 'yaml';
 import { ImageTagNotEditable } from '../../errors.js';
 import { pathText } from './image-site.js';
 
@@ -54,4 +54,30 @@ export function insertImageTag(text: string, docIndex: number, path: string[], t
   const lines = path.slice(depth).map((key, i, rest) => `${' '.repeat(indent + i * step)}${key}:${i === rest.length - 1 ? ` ${quoted(tag)}` : ''}`);
   const prefix = lineEnd < 0 ? eol : '';
   return text.slice(0, at) + prefix + lines.join(eol) + eol + text.slice(at);
+}
+
+/**
+ * Adds `- name: <image>, newTag: <tag>` to a kustomization's `images:` (creating the list at the
+ * end of the file when there is none): how an overlay sets the tag of a workload its base defines.
+ */
+export function insertKustomizeImage(text: string, image: string, tag: string, file: string): string {
+  const doc = Array.from(parseAllDocuments(text) as Iterable<Document.Parsed>)[0];
+  if (!doc || doc.errors.length || !isMap(doc.contents)) throw new ImageTagNotEditable(`${file} is not a kustomization rollbot can add an image to.`);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const images = doc.contents.get('images', true);
+  if (images !== undefined && !isSeq(images)) throw new ImageTagNotEditable(`${file} has an images: that is not a list; fix it and try again.`);
+  if (isSeq(images) && images.items.length) {
+    if (images.flow) throw new ImageTagNotEditable(`${file} writes images: as a flow list ([ … ]); write it as a block and try again.`);
+    const first = images.items[0] as { range?: [number, number, number] };
+    const last = images.items[images.items.length - 1] as { range?: [number, number, number] };
+    const dash = columnOf(text, first.range![0]) - 2;
+    const end = last.range![1];
+    const lineEnd = end > 0 && text[end - 1] === '\n' ? end - 1 : text.indexOf('\n', end);
+    const at = lineEnd < 0 ? text.length : lineEnd + 1;
+    const pad = ' '.repeat(Math.max(0, dash));
+    return text.slice(0, at) + (lineEnd < 0 ? eol : '') + `${pad}- name: ${image}${eol}${pad}  newTag: ${quoted(tag)}${eol}` + text.slice(at);
+  }
+  if (images !== undefined) throw new ImageTagNotEditable(`${file} has an empty images:; remove it or add the image by hand.`);
+  const body = `images:${eol}  - name: ${image}${eol}    newTag: ${quoted(tag)}${eol}`;
+  return text + (text.length && !text.endsWith('\n') ? eol : '') + body;
 }

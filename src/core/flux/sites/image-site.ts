@@ -52,6 +52,8 @@ export interface ImageSite {
   scalarType?: string;
   /** The value is written through an alias; the range is the anchored value's. */
   viaAlias?: string;
+  /** A sibling `digest:` that pins the image whatever the tag says: cleared when the tag changes. */
+  pinnedBy?: { range: [number, number]; raw: string; value: string };
 }
 
 export interface ImageRef {
