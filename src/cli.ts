@@ -24,7 +24,8 @@ Options:
   --config <file>   configuration file (default: $ROLLBOT_CONFIG or rollbot.yaml)
 
 Environment: REDIS_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),
-SLACK_API_URL, PORT (3000), WORKER_CONCURRENCY (4), ROLLBOT_JOB_LOCK_MS (30000), LOG_LEVEL.
+SLACK_API_URL, PORT (3000), WORKER_CONCURRENCY (4), ROLLBOT_JOB_LOCK_MS (30000), LOG_LEVEL,
+ROLLOUT_CONCURRENCY (64), ROLLBOT_BATCH (on; off pushes each rollout alone), ROLLBOT_REPO_LEASE_MS (15000).
 `;
 
 /** Pulls `--config <file>` out of the arguments, wherever it stands. */
