@@ -33,6 +33,12 @@ export interface BatcherStats {
   rejected: number;
 }
 
+/** The Redis key of a Flux repository branch's lease (the same in every worker process). */
+export function repoLeaseKey(env: Pick<EnvironmentConfig, 'fluxGitRepo' | 'branch'>, prefix = DEFAULT_PREFIX): string {
+  const id = createHash('sha1').update(`${env.fluxGitRepo}\n${env.branch}`).digest('hex').slice(0, 16);
+  return `${prefix}:repo-lease:${id}`;
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -55,10 +61,8 @@ export class RepoBatcher {
     this.maxBatch = options.maxBatch ?? 200;
   }
 
-  /** The Redis key of a repository branch's lease. */
   leaseKey(env: Pick<EnvironmentConfig, 'fluxGitRepo' | 'branch'>): string {
-    const id = createHash('sha1').update(`${env.fluxGitRepo}\n${env.branch}`).digest('hex').slice(0, 16);
-    return `${this.options.prefix ?? DEFAULT_PREFIX}:repo-lease:${id}`;
+    return repoLeaseKey(env, this.options.prefix);
   }
 
   /** Same contract as RolloutEngine.rollout; bad input is refused at once, without waiting. */
