@@ -183,6 +183,7 @@ async function runOnce(o: {
     else if (s.value.status !== 'updated' || s.value.file !== job.service.tagFile || s.value.tag !== job.tag) failures.push(`${job.service.name}: ${JSON.stringify(s.value)}`);
     else if (!pool[0]!.batcher) retries += s.value.pushAttempts - 1;
   }
+  for (const w of pool) await w.batcher?.idle(); // its counters are final once its last batch returned
   if (pool[0]!.batcher) retries = pool.reduce((n, w) => n + w.batcher!.stats.rejected, 0);
   const batches = pool[0]!.batcher ? pool.reduce((n, w) => n + w.batcher!.stats.batches, 0) : null;
   const pushes = (await remote.acceptedPushes()) - pushesBefore;

@@ -25,6 +25,8 @@ interface Waiting {
   prepared: PreparedRollout;
   resolve(result: RolloutResult): void;
   reject(error: unknown): void;
+  /** Its progress already says it waits for another worker. */
+  toldWaiting?: boolean;
 }
 
 export interface BatcherStats {
@@ -49,7 +51,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class RepoBatcher {
   private readonly waiting = new Map<string, Waiting[]>();
-  private readonly draining = new Set<string>();
+  private readonly draining = new Map<string, Promise<void>>();
   readonly stats: BatcherStats = { batches: 0, pushes: 0, rejected: 0 };
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -84,11 +86,25 @@ export class RepoBatcher {
     });
   }
 
-  private async drain(key: string, repo: string): Promise<void> {
-    if (this.draining.has(key)) return;
-    this.draining.add(key);
+  /** Resolves once no repository is being drained (every batch taken so far has finished). */
+  async idle(): Promise<void> {
+    while (this.draining.size) await Promise.all(this.draining.values());
+  }
+
+  private drain(key: string, repo: string): Promise<void> {
+    if (this.draining.has(key)) return this.draining.get(key)!;
+    const running = this.drainLoop(key, repo).finally(() => {
+      this.draining.delete(key);
+      // A rollout that arrived while the loop was ending.
+      if (this.waiting.get(key)?.length) void this.drain(key, repo);
+      else this.waiting.delete(key);
+    });
+    this.draining.set(key, running);
+    return running;
+  }
+
+  private async drainLoop(key: string, repo: string): Promise<void> {
     try {
-      let told = false;
       while (this.waiting.get(key)?.length) {
         const lease = new RepoLease(this.options.redis, key, this.leaseMs, () => this.options.onLeaseLost?.(repo));
         let acquired: boolean;
@@ -98,14 +114,13 @@ export class RepoBatcher {
           acquired = false; // Redis away: keep the jobs waiting; BullMQ keeps their locks meanwhile
         }
         if (!acquired) {
-          if (!told) {
-            for (const w of this.waiting.get(key) ?? []) w.prepared.steps.note('locate', 'waiting: another worker is pushing to this repository');
-            told = true;
+          for (const w of this.waiting.get(key) ?? []) {
+            if (!w.toldWaiting) w.prepared.steps.note('locate', 'waiting: another worker is pushing to this repository');
+            w.toldWaiting = true;
           }
           await sleep(this.pollMs * (0.5 + Math.random()));
           continue;
         }
-        told = false;
         try {
           await this.runBatch(key, repo);
         } finally {
@@ -114,11 +129,9 @@ export class RepoBatcher {
         // Before taking the lease again, give a worker that polls for it a fair chance.
         if (this.waiting.get(key)?.length) await sleep(this.pollMs * (0.5 + Math.random()));
       }
-    } finally {
-      this.draining.delete(key);
-      // A rollout that arrived while the loop was ending.
-      if (this.waiting.get(key)?.length) void this.drain(key, repo);
-      else this.waiting.delete(key);
+    } catch (error) {
+      // Not expected (each batch settles its own rollouts); never leave a job waiting forever.
+      for (const w of this.waiting.get(key)?.splice(0) ?? []) w.reject(error);
     }
   }
 
