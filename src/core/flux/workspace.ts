@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { GitUnavailable, PushFailed } from '../errors.js';
 import { KeyedMutex } from '../keyed-mutex.js';
+import { BatchCommitWriter } from './batch-commit-writer.js';
 import { git, GitCommandFailed, isPushRace } from './git.js';
 
 export interface GitIdentity {
@@ -34,6 +35,8 @@ export class FluxWorkspace {
   private static readonly locks = new KeyedMutex();
   private static readonly states = new Map<string, CloneState>();
   readonly dir: string;
+  /** Set between startCommits and finishCommits: a batch's commits go through one fast-import. */
+  private writer?: BatchCommitWriter;
 
   constructor(
     readonly env: EnvironmentConfig,
@@ -149,6 +152,7 @@ export class FluxWorkspace {
     const content = await readFile(join(this.dir, file));
     const mode = (await stat(join(this.dir, file))).mode & 0o111 ? '100755' : '100644';
     const who = `${this.identity.authorName} <${this.identity.authorEmail}> ${Math.floor(Date.now() / 1000)} +0000`;
+    if (this.writer) return this.writer.commit(file, content, mode, message, who, parent);
     const marks = join(this.dir, '.git', 'rollbot-marks');
     const stream = Buffer.concat([
       Buffer.from(`blob\nmark :1\ndata ${content.length}\n`),
@@ -162,6 +166,34 @@ export class FluxWorkspace {
     await git(['update-index', '--add', '--cacheinfo', `${mode},${ids[':1']},${file}`], this.dir);
     this.state.clean = true;
     return ids[':2']!;
+  }
+
+  /**
+   * A batch of rollouts: until finishCommits, commitFile writes through one long-lived fast-import
+   * (a process per commit costs more than the commit). Each commit id is known at once; objects,
+   * the branch ref and the index are written by finishCommits, before the push.
+   */
+  startCommits(): void {
+    this.writer?.abort();
+    this.writer = new BatchCommitWriter(this.dir, this.env.branch);
+  }
+
+  async finishCommits(): Promise<void> {
+    const writer = this.writer;
+    this.writer = undefined;
+    if (!writer) return;
+    const entries = await writer.finish();
+    if (entries.length === 0) return;
+    const info = entries.map((e) => `${e.mode} ${e.blob}\t${e.file}`).join('\n');
+    await git(['update-index', '--index-info'], this.dir, { input: `${info}\n` });
+    this.state.clean = true;
+  }
+
+  /** Drops a batch's unfinished commits: no ref moves; the next sync puts the tree right. */
+  abortCommits(): void {
+    this.writer?.abort();
+    this.writer = undefined;
+    this.state.clean = false;
   }
 
   /**

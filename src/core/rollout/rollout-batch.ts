@@ -14,7 +14,8 @@ export interface BatchReport {
 
 /**
  * Applies several rollouts of one environment on one clone and pushes them together: one commit per
- * request (its own subject and trailers, so history and rollbacks stay per service) and one push. A
+ * request (its own subject and trailers, so history and rollbacks stay per service), all written by
+ * one fast-import (FluxWorkspace.startCommits), and one push. A
  * rejected push re-applies the still-pending requests on the new head, up to the engine's push
  * attempts. A request that fails (not found, ambiguous, no such PR) is settled alone and the others
  * go on; `settle` is called once per item, as soon as that item's outcome is known.
@@ -50,6 +51,8 @@ export async function applyBatch(
           return;
         }
         const committed: Array<{ index: number; applied: CommittedRollout }> = [];
+        let anyFailed = false;
+        workspace.startCommits();
         for (const index of pending) {
           try {
             const applied = await engine.apply(workspace, items[index]!, async () => head);
@@ -60,13 +63,25 @@ export async function applyBatch(
               head = applied.commit;
             }
           } catch (error) {
-            // Nothing of this request is in a commit; its edit, if any, is dropped at the next sync.
-            workspace.markDirty();
+            anyFailed = true;
             settle(index, { ok: false, error });
           }
         }
         pending = committed.map((c) => c.index);
-        if (committed.length === 0) return;
+        if (committed.length === 0) {
+          workspace.abortCommits();
+          return;
+        }
+        try {
+          await workspace.finishCommits();
+        } catch (error) {
+          workspace.abortCommits();
+          fail(pending, error);
+          pending = [];
+          return;
+        }
+        // A failed request may have left its edit in the tree (not in any commit): the next sync drops it.
+        if (anyFailed) workspace.markDirty();
 
         report.pushes++;
         let ok: boolean;
@@ -94,6 +109,7 @@ export async function applyBatch(
     });
   } catch (error) {
     // The clone could not be taken (lock file): every request still waiting gets the error.
+    workspace.abortCommits();
     fail(pending, error);
   }
   return report;
