@@ -179,7 +179,11 @@ async function runOnce(o: {
   let retries = 0;
   for (const [i, s] of settled.entries()) {
     const job = o.jobs[i]!;
-    if (s.status === 'rejected') failures.push(`${job.service.name}: ${(s.reason as Error).message}`);
+    if (s.status === 'rejected') {
+      const cause = (s.reason as { cause?: { result?: { stderr?: string; stdout?: string } } }).cause?.result;
+      const detail = cause ? ` (git: ${`${cause.stdout ?? ''} ${cause.stderr ?? ''}`.replace(/\s+/g, ' ').trim().slice(0, 300)})` : '';
+      failures.push(`${job.service.name}: ${(s.reason as Error).message}${detail}`);
+    }
     else if (s.value.status !== 'updated' || s.value.file !== job.service.tagFile || s.value.tag !== job.tag) failures.push(`${job.service.name}: ${JSON.stringify(s.value)}`);
     else if (!pool[0]!.batcher) retries += s.value.pushAttempts - 1;
   }
