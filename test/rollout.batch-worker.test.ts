@@ -146,4 +146,25 @@ describe('rollouts waiting for one repository are applied as one batch by the wo
       expect(h.botMessages(channelOf(i))).toHaveLength(1);
     }
   }, 120_000);
+
+  it('two worker processes take turns on one repository: their pushes never overlap, every rollout lands once', async () => {
+    h = await BotHarness.start({ worker: false });
+    const services = names(16);
+    await addServices(services);
+    const pushes = await countPushes();
+    // A push that overlaps another worker's would find the directory already there.
+    const inside = join(h.root, 'push-in-progress');
+    const overlaps = join(h.root, 'overlaps.log');
+    await installHook('pre-receive', `if ! mkdir "${inside}" 2>/dev/null; then echo overlap >> "${overlaps}"; fi\nsleep 0.3\nrmdir "${inside}" 2>/dev/null`);
+    spawnWorker();
+    spawnWorker();
+    await sendRollouts(services);
+    for (const [i, s] of services.entries()) await h.waitForMessage(channelOf(i), new RegExp(`Updated ${s} to ${tagOf(i)}`), 60_000);
+
+    expect(existsSync(overlaps)).toBe(false);
+    const log = await h.flux.log();
+    for (const [i, s] of services.entries()) expect(log.filter((m) => m === `chore(${s}): update image tag to ${tagOf(i)}`)).toHaveLength(1);
+    expect(log).toHaveLength(2 + services.length);
+    expect(await pushes()).toBeLessThan(services.length);
+  }, 120_000);
 });
