@@ -3,6 +3,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { Redis } from 'ioredis';
+import { parse, stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoLeaseKey } from '../src/jobs/repo-batcher.js';
 import { BotHarness, messageText } from './support/bot-harness.js';
@@ -27,8 +28,8 @@ function killGroup(child: ResultPromise): void {
   }
 }
 
-function spawnWorker(): ResultPromise {
-  const env = { ...h.workerEnv(), ROLLBOT_REPO_LEASE_MS: '2000' };
+function spawnWorker(extra: Record<string, string> = {}): ResultPromise {
+  const env = { ...h.workerEnv(), ROLLBOT_REPO_LEASE_MS: '2000', ...extra };
   const child = execa('node', [CLI, 'worker'], { env, detached: true, reject: false, stdio: 'ignore' });
   children.push(child);
   return child;
@@ -156,8 +157,13 @@ describe('rollouts waiting for one repository are applied as one batch by the wo
     const inside = join(h.root, 'push-in-progress');
     const overlaps = join(h.root, 'overlaps.log');
     await installHook('pre-receive', `if ! mkdir "${inside}" 2>/dev/null; then echo overlap >> "${overlaps}"; fi\nsleep 0.3\nrmdir "${inside}" 2>/dev/null`);
-    spawnWorker();
-    spawnWorker();
+    // Separate data dirs, as on two machines: nothing but the lease keeps them apart.
+    const secondConfig = join(h.root, 'rollbot-second.yaml');
+    const config = parse(await readFile(h.configPath, 'utf8')) as Record<string, unknown>;
+    await writeFile(secondConfig, stringify({ ...config, dataDir: join(h.root, 'data-second') }));
+    // Few rollouts at once per worker, so both get some of them.
+    spawnWorker({ ROLLOUT_CONCURRENCY: '4' });
+    spawnWorker({ ROLLOUT_CONCURRENCY: '4', ROLLBOT_CONFIG: secondConfig });
     await sendRollouts(services);
     for (const [i, s] of services.entries()) await h.waitForMessage(channelOf(i), new RegExp(`Updated ${s} to ${tagOf(i)}`), 60_000);
 
