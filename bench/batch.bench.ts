@@ -108,7 +108,7 @@ export async function runBatchBench(log: (line: string) => void = console.log): 
       [`${remote} remote: pushes`, String(b.pushes), String(s.pushes), `${(s.pushes / Math.max(1, b.pushes)).toFixed(0)}x fewer`],
       [`${remote} remote: retries (rejected pushes)`, String(b.retries), String(s.retries), ''],
       [`${remote} remote: batches`, String(b.batches), '-', ''],
-      [`${remote} remote: median rollout ms`, ms(b.medianMs), ms(s.medianMs), `${(s.medianMs / b.medianMs).toFixed(1)}x`],
+      [`${remote} remote: median time to done, ms`, ms(b.medianMs), ms(s.medianMs), `${(s.medianMs / b.medianMs).toFixed(1)}x`],
     );
   }
   log('\n' + formatTable(['', 'batched', 'one at a time', 'batched vs one at a time'], rows));
