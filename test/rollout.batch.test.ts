@@ -148,4 +148,17 @@ describe('a batch of rollouts to one repository', () => {
     expect(again.outcomes.map((o) => o.ok && o.result.commit)).toEqual(first.outcomes.map((o) => o.ok && o.result.commit));
     expect(await flux.commitCount()).toBe(5);
   });
+
+  it('two rollouts of one service in a batch both commit, in order, and the later tag wins', async () => {
+    const flux = await BareRepo.create(root, { 'apps/papi/values.yaml': valuesFile('papi', 'old') });
+    const requests = [
+      { service: 'papi', pr: 1, sha: 'abcdef1' },
+      { service: 'papi', pr: 2, sha: 'abcdef2' },
+    ];
+    const { report } = await runBatch(makeEngine(root), makeEnv(root, flux.url), requests, requests.map(() => recordingReporter()));
+    expect(report).toEqual({ pushes: 1, rejected: 0, landed: 2 });
+    expect(await flux.log()).toEqual(['chore(papi): update image tag to ps-2-abcdef2', 'chore(papi): update image tag to ps-1-abcdef1', 'initial layout']);
+    expect(await flux.changedLines('main~1')).toEqual(['-  tag: old  # updated by CI', '+  tag: ps-1-abcdef1  # updated by CI']);
+    expect(await flux.changedLines()).toEqual(['-  tag: ps-1-abcdef1  # updated by CI', '+  tag: ps-2-abcdef2  # updated by CI']);
+  });
 });
