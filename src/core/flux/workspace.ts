@@ -189,11 +189,10 @@ export class FluxWorkspace {
     this.state.clean = true;
   }
 
-  /** Drops a batch's unfinished commits: no ref moves; the next sync puts the tree right. */
+  /** Drops a batch's unfinished commits: no ref moves (edits left in the tree need markDirty). */
   abortCommits(): void {
     this.writer?.abort();
     this.writer = undefined;
-    this.state.clean = false;
   }
 
   /**

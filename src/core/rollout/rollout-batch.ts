@@ -70,12 +70,14 @@ export async function applyBatch(
         pending = committed.map((c) => c.index);
         if (committed.length === 0) {
           workspace.abortCommits();
+          if (anyFailed) workspace.markDirty();
           return;
         }
         try {
           await workspace.finishCommits();
         } catch (error) {
           workspace.abortCommits();
+          workspace.markDirty();
           fail(pending, error);
           pending = [];
           return;
@@ -110,6 +112,7 @@ export async function applyBatch(
   } catch (error) {
     // The clone could not be taken (lock file): every request still waiting gets the error.
     workspace.abortCommits();
+    workspace.markDirty();
     fail(pending, error);
   }
   return report;
