@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: the rollout, catalog and ack benches in one run, then a summary.
- * BENCH_ONLY=rollout|rollout-homelab|catalog|ack runs one of them. Timings live here, never in the tests.
+ * BENCH_ONLY=rollout|rollout-homelab|catalog|ack|batch runs one of them. Timings live here, never in the tests.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { runAckBench } from './ack.bench.js';
 import { runRolloutBench } from './rollout.bench.js';
 import { runCatalogBench } from './catalog.bench.js';
+import { runBatchBench } from './batch.bench.js';
 import { formatGoals, heading, type BenchOutcome, type GoalCheck } from './support/table.js';
 
 const BENCHES: Record<string, () => Promise<BenchOutcome>> = {
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchOutcome>> = {
   'rollout-homelab': () => runRolloutBench(console.log, 'homelab'),
   catalog: () => runCatalogBench(),
   ack: () => runAckBench(),
+  batch: () => runBatchBench(),
 };
 
 const only = process.env.BENCH_ONLY;

@@ -29,7 +29,8 @@ Options:
 
 Environment: REDIS_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),
 SLACK_API_URL, PORT (3000), HOST (local mode: 127.0.0.1; set it, e.g. HOST=0.0.0.0, to open the console
-and Bull Board to the network), WORKER_CONCURRENCY (4), ROLLBOT_JOB_LOCK_MS (30000), LOG_LEVEL.
+and Bull Board to the network), WORKER_CONCURRENCY (4), ROLLBOT_JOB_LOCK_MS (30000), LOG_LEVEL,
+ROLLOUT_CONCURRENCY (64), ROLLBOT_BATCH (on; off pushes each rollout alone), ROLLBOT_REPO_LEASE_MS (15000).
 `;
 
 /** Pulls `--config <file>` out of the arguments, wherever it stands. */

@@ -12,6 +12,8 @@ export interface WorkerOptions {
   processors: ProcessorTable;
   reporting: JobReporterFactory;
   concurrency: number;
+  /** Per-kind concurrency instead of `concurrency` (batched rollouts mostly wait, so they can be many). */
+  concurrencyOf?: Partial<Record<RollbotJobKind, number>>;
   prefix?: string;
   /** How long a job's lock lives without renewal; a killed worker's job is recovered after it. */
   lockDurationMs?: number;
@@ -31,7 +33,7 @@ export class RollbotWorker {
       const worker = new Worker<RollbotJobData>(QUEUE_NAMES[kind], (job) => this.process(job), {
         connection: o.connection,
         prefix: o.prefix ?? DEFAULT_PREFIX,
-        concurrency: o.concurrency,
+        concurrency: o.concurrencyOf?.[kind] ?? o.concurrency,
         lockDuration: o.lockDurationMs ?? 30_000,
         stalledInterval: o.stalledIntervalMs ?? 30_000,
         // A job recovered after a crash runs again; processors are idempotent (request trailers, locks).

@@ -11,6 +11,7 @@ import type { DeployLocks } from './release/deploy-locks.js';
 import type { FreezeGuard } from './guard/freeze-guard.js';
 import { ROLLBACK_ACTION, rollbackButtonValue } from './guard-actions.js';
 import type { JobReporter, ResultButton } from './job-reporter.js';
+import type { RepoBatcher } from './repo-batcher.js';
 
 /** Remembers whether this job's push went through (a failure after it leaves something to roll back). */
 function watchPush(reporter: JobReporter): { reporter: JobReporter; pushed: () => boolean } {
@@ -28,7 +29,15 @@ function watchPush(reporter: JobReporter): { reporter: JobReporter; pushed: () =
 }
 
 /** Runs one rollout; the job id doubles as the request id that keeps a recovered job exactly-once. */
-export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEngine; locks: DeployLocks; freezes?: FreezeGuard; clock?: () => number }): JobProcessor<RolloutJobData> {
+export function rolloutProcessor(deps: {
+  config: LoadedConfig;
+  engine: RolloutEngine;
+  locks: DeployLocks;
+  freezes?: FreezeGuard;
+  clock?: () => number;
+  /** Applies rollouts of one repository together (one push); without it each rollout pushes alone. */
+  batcher?: Pick<RepoBatcher, 'rollout'>;
+}): JobProcessor<RolloutJobData> {
   return async (data, attempt, jobReporter) => {
     const watched = watchPush(jobReporter);
     const reporter = watched.reporter;
@@ -37,7 +46,7 @@ export function rolloutProcessor(deps: { config: LoadedConfig; engine: RolloutEn
       // Checked again here: the lock may have been taken while the job waited in the queue.
       if (!data.dryRun) await deps.locks.assertMayDeploy(env.name, data.origin.user);
       if (!data.dryRun && !data.force) await deps.freezes?.check(env, data.origin.user, false, (deps.clock ?? Date.now)(), `rollout of ${data.service}`);
-      const result = await deps.engine.rollout(
+      const result = await (deps.batcher ?? deps.engine).rollout(
         env,
         { service: data.service, pr: data.pr, sha: data.sha, pullRequest: data.pull, dryRun: data.dryRun, requestedBy: data.origin.user, requestId: attempt.jobId, site: data.site },
         reporter,

@@ -12,6 +12,7 @@ import { RollbotWorker } from '../jobs/rollbot-worker.js';
 import { CatalogStore } from '../core/catalog/catalog-store.js';
 import { JobEnqueuer } from '../jobs/job-enqueuer.js';
 import { rolloutProcessor } from '../jobs/rollout-processor.js';
+import { RepoBatcher } from '../jobs/repo-batcher.js';
 import { catalogProcessor } from '../jobs/catalog-processor.js';
 import { fluxProcessor } from '../jobs/flux-processor.js';
 import { DeployLocks } from '../jobs/release/deploy-locks.js';
@@ -41,6 +42,12 @@ export interface WorkerProcessOptions {
   slackBotToken?: string;
   slackApiUrl?: string;
   concurrency: number;
+  /** Rollout jobs at once (default max(concurrency, 64)): batched rollouts mostly wait for their batch. */
+  rolloutConcurrency?: number;
+  /** Apply a repository's waiting rollouts together, under a Redis lease (default true). */
+  batchRollouts?: boolean;
+  /** How long a killed worker keeps a repository's lease (default 15 s). */
+  repoLeaseMs?: number;
   queuePrefix?: string;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -74,6 +81,16 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const queues = new JobEnqueuer(connections.queues, connections.queuePrefix);
   const clock = options.clock ?? Date.now;
   const locks = new DeployLocks(redis, undefined, clock);
+  const batcher =
+    options.batchRollouts === false
+      ? undefined
+      : new RepoBatcher({
+          redis,
+          engine,
+          leaseMs: options.repoLeaseMs,
+          onBatch: (b) => options.logger?.info({ repo: b.repo, size: b.size, pushes: b.pushes, rejected: b.rejected, landed: b.landed }, 'rollout batch pushed'),
+          onLeaseLost: (repo) => options.logger?.warn({ repo }, 'repository lease expired while held; git still refuses a stale push'),
+        });
   const variables = options.variables ?? {};
   // One GitHub credential for the API and git, so an App's installation token is fetched once an hour.
   const githubTokens = githubTokenSource(options.config, variables);
@@ -99,7 +116,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const worker = new RollbotWorker({
     connection: connections.queues,
     processors: {
-      rollout: rolloutProcessor({ config: options.config, engine, locks, freezes, clock }),
+      rollout: rolloutProcessor({ config: options.config, engine, locks, freezes, clock, batcher }),
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
       flux: fluxProcessor({ config: options.config, catalogs }),
       release: releaseProcessor(releaseDeps),
@@ -121,6 +138,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
       onError: (error) => options.logger?.warn({ err: String(error) }, 'could not update Slack'),
     }),
     concurrency: options.concurrency,
+    concurrencyOf: { rollout: options.rolloutConcurrency ?? Math.max(options.concurrency, 64) },
     prefix: connections.queuePrefix,
     lockDurationMs: options.lockDurationMs,
     stalledIntervalMs: options.stalledIntervalMs,

@@ -22,6 +22,12 @@ export interface EnvOptions {
   logLevel: string;
   /** How long a job's lock lasts; a killed worker's job is picked up again after about this long. */
   jobLockMs: number;
+  /** ROLLOUT_CONCURRENCY: rollout jobs at once per worker (batched rollouts mostly wait). */
+  rolloutConcurrency?: number;
+  /** ROLLBOT_BATCH=off: every rollout fetches and pushes alone. */
+  batchRollouts: boolean;
+  /** ROLLBOT_REPO_LEASE_MS: how long a killed worker keeps a repository's lease. */
+  repoLeaseMs: number;
   /** Bull Board at /admin/queues is served only with these basic-auth credentials (or in local mode). */
   queueBoardUser?: string;
   queueBoardPassword?: string;
@@ -52,6 +58,9 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     workerConcurrency: intOr(env.WORKER_CONCURRENCY, 4, 'WORKER_CONCURRENCY'),
     logLevel: env.LOG_LEVEL || 'info',
     jobLockMs: intOr(env.ROLLBOT_JOB_LOCK_MS, 30_000, 'ROLLBOT_JOB_LOCK_MS'),
+    rolloutConcurrency: env.ROLLOUT_CONCURRENCY ? intOr(env.ROLLOUT_CONCURRENCY, 64, 'ROLLOUT_CONCURRENCY') : undefined,
+    batchRollouts: !/^(off|false|0|no)$/i.test(env.ROLLBOT_BATCH ?? ''),
+    repoLeaseMs: intOr(env.ROLLBOT_REPO_LEASE_MS, 15_000, 'ROLLBOT_REPO_LEASE_MS'),
     queueBoardUser: env.QUEUE_BOARD_USER || undefined,
     queueBoardPassword: env.QUEUE_BOARD_PASSWORD || undefined,
     variables: { ...env },

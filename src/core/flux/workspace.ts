@@ -6,6 +6,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { GitUnavailable, PushFailed } from '../errors.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import { git, GitCommandFailed, gitFailureDetail, isPushRace } from './git.js';
+import { BatchCommitWriter } from './batch-commit-writer.js';
 
 export interface GitIdentity {
   authorName: string;
@@ -34,6 +35,8 @@ export class FluxWorkspace {
   private static readonly locks = new KeyedMutex();
   private static readonly states = new Map<string, CloneState>();
   readonly dir: string;
+  /** Set between startCommits and finishCommits: a batch's commits go through one fast-import. */
+  private writer?: BatchCommitWriter;
 
   constructor(
     readonly env: EnvironmentConfig,
@@ -154,13 +157,19 @@ export class FluxWorkspace {
       .join('\n');
     const message = body ? `${subject}\n\n${body}\n` : `${subject}\n`;
     const who = `${this.identity.authorName} <${this.identity.authorEmail}> ${Math.floor(Date.now() / 1000)} +0000`;
+    const items = await Promise.all(
+      files.map(async (file) => ({
+        file,
+        content: await readFile(join(this.dir, file)),
+        mode: (await stat(join(this.dir, file))).mode & 0o111 ? '100755' : '100644',
+      })),
+    );
+    if (this.writer) return this.writer.commit(items, message, who, parent);
     const marks = join(this.dir, '.git', 'rollbot-marks');
     const parts: Buffer[] = [];
-    const modes: string[] = [];
-    for (const [i, file] of files.entries()) {
-      const content = await readFile(join(this.dir, file));
-      modes.push((await stat(join(this.dir, file))).mode & 0o111 ? '100755' : '100644');
-      parts.push(Buffer.from(`blob\nmark :${i + 10}\ndata ${content.length}\n`), content, Buffer.from('\n'));
+    const modes = items.map((item) => item.mode);
+    for (const [i, item] of items.entries()) {
+      parts.push(Buffer.from(`blob\nmark :${i + 10}\ndata ${item.content.length}\n`), item.content, Buffer.from('\n'));
     }
     const changes = files.map((file, i) => `M ${modes[i]} :${i + 10} ${file}\n`).join('');
     parts.push(
@@ -175,6 +184,33 @@ export class FluxWorkspace {
     }
     this.state.clean = true;
     return ids[':2']!;
+  }
+
+  /**
+   * A batch of rollouts: until finishCommits, commitFile writes through one long-lived fast-import
+   * (a process per commit costs more than the commit). Each commit id is known at once; objects,
+   * the branch ref and the index are written by finishCommits, before the push.
+   */
+  startCommits(): void {
+    this.writer?.abort();
+    this.writer = new BatchCommitWriter(this.dir, this.env.branch);
+  }
+
+  async finishCommits(): Promise<void> {
+    const writer = this.writer;
+    this.writer = undefined;
+    if (!writer) return;
+    const entries = await writer.finish();
+    if (entries.length === 0) return;
+    const info = entries.map((e) => `${e.mode} ${e.blob}\t${e.file}`).join('\n');
+    await git(['update-index', '--index-info'], this.dir, { input: `${info}\n` });
+    this.state.clean = true;
+  }
+
+  /** Drops a batch's unfinished commits: no ref moves (edits left in the tree need markDirty). */
+  abortCommits(): void {
+    this.writer?.abort();
+    this.writer = undefined;
   }
 
   /**

@@ -10,7 +10,7 @@ import { insertImageTag, insertKustomizeImage } from '../flux/sites/image-site-i
 import { environmentScope, type EnvironmentScope } from '../flux/env-scope.js';
 import { locateServiceFile, type LocatedFile } from '../flux/locate.js';
 import { FluxFileIndex } from '../flux/flux-file-index.js';
-import { FluxWorkspace, type GitIdentity } from '../flux/workspace.js';
+import { FluxWorkspace, type GitIdentity, type PushOutcome } from '../flux/workspace.js';
 import { StepTracker, type Clock, type Reporter } from '../progress.js';
 import { resolvePullRequestHead, sourceRepoOf } from '../source/source-repo.js';
 import { rolloutTag } from '../tags.js';
@@ -74,6 +74,31 @@ export interface RolloutEngineOptions {
   environments?: () => EnvironmentConfig[];
 }
 
+/** A checked request with its own progress steps, ready to apply on a clone (once or again after a race). */
+export interface PreparedRollout {
+  env: EnvironmentConfig;
+  request: RolloutRequest;
+  service: string;
+  pr?: number;
+  steps: StepTracker;
+  fluxPath?: string;
+  kustomization: string;
+  /** The Flux ImagePolicy whose setter markers name the image (config override, else the catalog). */
+  imagePolicy?: string;
+  /** Resolved once; a re-apply after a push race keeps it. */
+  sha?: string;
+}
+
+export interface CommittedRollout {
+  kind: 'committed';
+  commit: string;
+  base: Omit<RolloutResult, 'status' | 'previousTag' | 'pushAttempts'>;
+  previousTag: string | null;
+  branch: string;
+}
+
+export type AppliedRollout = { kind: 'finished'; result: RolloutResult } | CommittedRollout;
+
 export const ROLLOUT_STEPS = [
   ['locate', 'Locate flux file'],
   ['resolve', 'Resolve commit'],
@@ -107,6 +132,30 @@ export class RolloutEngine {
   }
 
   async rollout(env: EnvironmentConfig, request: RolloutRequest, reporter: Reporter): Promise<RolloutResult> {
+    const prepared = this.prepare(env, request, reporter);
+    const workspace = this.workspace(env);
+
+    return workspace.exclusive(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const applied = await this.apply(workspace, prepared, () => workspace.sync());
+        if (applied.kind === 'finished') {
+          // A dry run leaves its edit in the tree; put the clone back to the remote head.
+          if (applied.result.status === 'dry-run') await workspace.sync();
+          return applied.result;
+        }
+        const pushed = await this.push(workspace, [prepared], attempt);
+        if (pushed.ok) return this.pushedResult(applied, attempt);
+        if (attempt >= this.options.pushAttempts) throw new PushFailed();
+        await this.backoff(attempt);
+      }
+    });
+  }
+
+  /**
+   * Checks a request's input and starts its own progress steps. Throws for bad input (a request that
+   * can never succeed), before anything touches the clone.
+   */
+  prepare(env: EnvironmentConfig, request: RolloutRequest, reporter: Reporter): PreparedRollout {
     const service = validateServiceName(request.service);
     if (request.tag) validateImageTag(request.tag);
     // A release brings its own tag; a rollout needs the PR for ps-<pr>-<sha7>.
@@ -121,91 +170,131 @@ export class RolloutEngine {
     );
     const catalog = this.options.catalogEntry?.(env, service);
     const override = env.services[service];
-    const fluxPath = request.site ? undefined : (override?.fluxPath ?? catalog?.fluxPath);
-    const kustomization = catalog?.kustomization ?? env.kustomization;
-    const workspace = this.workspace(env);
-    let sha: string | undefined;
+    return {
+      env,
+      request,
+      service,
+      pr,
+      steps,
+      fluxPath: request.site ? undefined : (override?.fluxPath ?? catalog?.fluxPath),
+      kustomization: catalog?.kustomization ?? env.kustomization,
+      imagePolicy: override?.imagePolicy ?? catalog?.imagePolicy,
+    };
+  }
 
-    return workspace.exclusive(async () => {
-      for (let attempt = 1; ; attempt++) {
-        let head = '';
-        const located = await steps.run(
-          'locate',
-          async () => {
-            head = await workspace.sync();
-            const others = this.options.environments?.() ?? [];
-            return askWhichEnvironment(env, others, (o) => this.scopeOf(o, workspace.dir, head), locateServiceFile(workspace.dir, service, {
-              fluxPath,
-              fluxRoot: env.fluxRoot,
-              head,
-              site: request.site,
-              container: override?.container,
-              imagePath: override?.imagePath,
-              imagePolicy: override?.imagePolicy ?? catalog?.imagePolicy,
-              scope: await this.scopeOf(env, workspace.dir, head),
-            }));
-          },
-          (l) => l.file,
-        );
-        // After locate, so an unknown service is reported as such rather than as a missing source repo.
-        // A rollback names a tag that was deployed before: no source commit to resolve.
-        if (sha === undefined && request.tag && !request.sha && pr === undefined) {
-          steps.skip('resolve', 'tag given');
-          sha = '';
-        }
-        sha ??= await steps.run(
-          'resolve',
-          async () =>
-            request.sha ? validateSha(request.sha) : request.pullRequest ? validateSha(request.pullRequest.headSha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr!),
-          (s) => (request.sha ? `--sha ${s.slice(0, 7)}` : request.pullRequest ? `PR ${describePull(request.pullRequest)}` : `PR #${pr} head ${s.slice(0, 7)}`),
-        );
-        const tag = request.tag ?? rolloutTag(pr!, sha);
-        const base = {
-          service,
-          environment: env.name,
-          fluxRepo: env.fluxGitRepo,
-          file: located.file,
-          files: located.files,
-          sites: [...located.sites.map((s) => siteRef(s)), ...located.inserts.map((i) => siteRef({ ...i, path: i.kustomizeImage ? ['images'] : i.path }))],
-          tag,
-          sha,
-          kustomization,
-        };
-        const edit = await steps.run('edit', () => this.applyEdit(workspace, located, tag), (e) =>
-          e.changed ? `${e.previousTag ?? '(empty)'} → ${tag}` : `already at ${tag}`,
-        );
-        if (!edit.changed) {
-          const earlier = request.requestId ? await workspace.findCommitByRequest(request.requestId, located.file) : null;
-          steps.skip('commit', earlier ? `landed earlier: ${earlier.slice(0, 7)}` : 'nothing to commit');
-          steps.skip('push', earlier ? 'already pushed' : 'nothing to push');
-          return earlier
-            ? { ...base, status: 'updated', previousTag: null, commit: earlier, pushAttempts: 0 }
-            : { ...base, status: 'unchanged', previousTag: edit.previousTag, pushAttempts: 0 };
-        }
-        if (request.dryRun) {
-          const diff = await workspace.diff(located.files);
-          steps.skip('commit', 'dry run');
-          steps.skip('push', 'dry run');
-          await workspace.sync();
-          return { ...base, status: 'dry-run', previousTag: edit.previousTag, diff, pushAttempts: 0 };
-        }
-        const trailers: Record<string, string> = {};
-        if (request.requestedBy) trailers['Requested-by'] = request.requestedBy;
-        if (request.requestId) trailers['Rollbot-Request'] = request.requestId;
-        const commit = await steps.run(
-          'commit',
-          () => workspace.commitFiles(located.files, subjectOf(request, service, tag, edit.previousTag), trailers, head),
-          (c) => c.slice(0, 7),
-        );
-        await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.files);
-        const pushed = await steps.run('push', () => workspace.push(request.branch), (p) =>
-          p.ok ? `${request.branch ?? env.branch} (attempt ${attempt})` : `rejected: someone pushed first (attempt ${attempt})`,
-        );
-        if (pushed.ok) return { ...base, status: 'updated', previousTag: edit.previousTag, commit, pushAttempts: attempt, branch: request.branch ?? env.branch };
-        if (attempt >= this.options.pushAttempts) throw new PushFailed();
-        await sleep(this.options.backoffMs?.(attempt) ?? 50 * attempt + Math.random() * 100);
-      }
-    });
+  /**
+   * Locate → resolve → edit → commit for one request, on top of the head `headOf` gives (the locate
+   * step syncs the clone for a single rollout; a batch passes the previous rollout's commit). The
+   * caller holds workspace.exclusive. Either the request is finished (unchanged, landed earlier, dry
+   * run) or it left one commit on HEAD that still has to be pushed.
+   */
+  async apply(workspace: FluxWorkspace, p: PreparedRollout, headOf: () => Promise<string>): Promise<AppliedRollout> {
+    const { env, request, service, pr, steps } = p;
+    const override = env.services[service];
+    let head = '';
+    const located = await steps.run(
+      'locate',
+      async () => {
+        head = await headOf();
+        const others = this.options.environments?.() ?? [];
+        return askWhichEnvironment(env, others, (o) => this.scopeOf(o, workspace.dir, head), locateServiceFile(workspace.dir, service, {
+          fluxPath: p.fluxPath,
+          fluxRoot: env.fluxRoot,
+          head,
+          site: request.site,
+          container: override?.container,
+          imagePath: override?.imagePath,
+          imagePolicy: p.imagePolicy,
+          scope: await this.scopeOf(env, workspace.dir, head),
+        }));
+      },
+      (l) => l.file,
+    );
+    // After locate, so an unknown service is reported as such rather than as a missing source repo.
+    // A rollback names a tag that was deployed before: no source commit to resolve.
+    if (p.sha === undefined && request.tag && !request.sha && pr === undefined) {
+      steps.skip('resolve', 'tag given');
+      p.sha = '';
+    }
+    p.sha ??= await steps.run(
+      'resolve',
+      async () =>
+        request.sha ? validateSha(request.sha) : request.pullRequest ? validateSha(request.pullRequest.headSha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr!),
+      (s) => (request.sha ? `--sha ${s.slice(0, 7)}` : request.pullRequest ? `PR ${describePull(request.pullRequest)}` : `PR #${pr} head ${s.slice(0, 7)}`),
+    );
+    const sha = p.sha;
+    const tag = request.tag ?? rolloutTag(pr!, sha);
+    const base = {
+      service,
+      environment: env.name,
+      fluxRepo: env.fluxGitRepo,
+      file: located.file,
+      files: located.files,
+      sites: [...located.sites.map((s) => siteRef(s)), ...located.inserts.map((i) => siteRef({ ...i, path: i.kustomizeImage ? ['images'] : i.path }))],
+      tag,
+      sha,
+      kustomization: p.kustomization,
+    };
+    const edit = await steps.run('edit', () => this.applyEdit(workspace, located, tag), (e) =>
+      e.changed ? `${e.previousTag ?? '(empty)'} → ${tag}` : `already at ${tag}`,
+    );
+    if (!edit.changed) {
+      const earlier = request.requestId ? await workspace.findCommitByRequest(request.requestId, located.file) : null;
+      steps.skip('commit', earlier ? `landed earlier: ${earlier.slice(0, 7)}` : 'nothing to commit');
+      steps.skip('push', earlier ? 'already pushed' : 'nothing to push');
+      const result: RolloutResult = earlier
+        ? { ...base, status: 'updated', previousTag: null, commit: earlier, pushAttempts: 0 }
+        : { ...base, status: 'unchanged', previousTag: edit.previousTag, pushAttempts: 0 };
+      return { kind: 'finished', result };
+    }
+    if (request.dryRun) {
+      const diff = await workspace.diff(located.files);
+      steps.skip('commit', 'dry run');
+      steps.skip('push', 'dry run');
+      return { kind: 'finished', result: { ...base, status: 'dry-run', previousTag: edit.previousTag, diff, pushAttempts: 0 } };
+    }
+    const trailers: Record<string, string> = {};
+    if (request.requestedBy) trailers['Requested-by'] = request.requestedBy;
+    if (request.requestId) trailers['Rollbot-Request'] = request.requestId;
+    const commit = await steps.run(
+      'commit',
+      () => workspace.commitFiles(located.files, subjectOf(request, service, tag, edit.previousTag), trailers, head),
+      (c) => c.slice(0, 7),
+    );
+    await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.files);
+    return { kind: 'committed', commit, base, previousTag: edit.previousTag, branch: request.branch ?? env.branch };
+  }
+
+  /**
+   * Pushes HEAD once for every committed request in `items` (one, or a whole batch); each one's push
+   * step shows the outcome. All items must push to the same branch.
+   */
+  async push(workspace: FluxWorkspace, items: PreparedRollout[], attempt: number): Promise<PushOutcome> {
+    const branch = items[0]?.request.branch;
+    const target = branch ?? workspace.env.branch;
+    const others = items.length > 1 ? `, with ${items.length - 1} other rollout${items.length > 2 ? 's' : ''}` : '';
+    const outcome = workspace.push(branch);
+    // Each request's own push step follows the one shared push; the outcome (or error) is returned below.
+    await Promise.allSettled(
+      items.map((p) =>
+        p.steps.run('push', () => outcome, (o) => (o.ok ? `${target} (attempt ${attempt}${others})` : `rejected: someone pushed first (attempt ${attempt})`)),
+      ),
+    );
+    return outcome;
+  }
+
+  pushedResult(applied: CommittedRollout, attempt: number): RolloutResult {
+    return { ...applied.base, status: 'updated', previousTag: applied.previousTag, commit: applied.commit, pushAttempts: attempt, branch: applied.branch };
+  }
+
+  /** How many times a rejected push is re-applied on the new head. */
+  get pushAttempts(): number {
+    return this.options.pushAttempts;
+  }
+
+  /** Pause between push attempts; jittered so racing workers spread out. */
+  async backoff(attempt: number): Promise<void> {
+    await sleep(this.options.backoffMs?.(attempt) ?? 50 * attempt + Math.random() * 100);
   }
 
   /**
