@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: the rollout, catalog and ack benches in one run, then a summary.
- * BENCH_ONLY=rollout|rollout-homelab|catalog|ack|batch runs one of them. Timings live here, never in the tests.
+ * BENCH_ONLY=rollout|rollout-homelab|catalog|ack|batch|memory runs one of them. Timings live here, never in the tests.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { runAckBench } from './ack.bench.js';
 import { runRolloutBench } from './rollout.bench.js';
 import { runCatalogBench } from './catalog.bench.js';
 import { runBatchBench } from './batch.bench.js';
+import { runMemoryBench } from './memory.bench.js';
 import { formatGoals, heading, type BenchOutcome, type GoalCheck } from './support/table.js';
 
 const BENCHES: Record<string, () => Promise<BenchOutcome>> = {
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchOutcome>> = {
   catalog: () => runCatalogBench(),
   ack: () => runAckBench(),
   batch: () => runBatchBench(),
+  memory: () => runMemoryBench(),
 };
 
 const only = process.env.BENCH_ONLY;
