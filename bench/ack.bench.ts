@@ -33,7 +33,7 @@ interface Row {
 
 const ROWS: Row[] = [
   { label: 'bare Bolt app: ack()', target: 'bare', spec: { command: '/rollout', text: 'papi 1', uniqueTriggers: true }, expect: /^$/ },
-  { label: 'rollbot /rwenv cur (router + Redis GET)', target: 'rollbot', spec: { command: '/rwenv', text: 'cur', uniqueTriggers: false }, expect: /uses `rdebug`/ },
+  { label: 'rollbot /rwenv cur (router; binding from the in-process mirror)', target: 'rollbot', spec: { command: '/rwenv', text: 'cur', uniqueTriggers: false }, expect: /uses `rdebug`/ },
   { label: 'rollbot /rollout papi 1 --env prod (refused at ack)', target: 'rollbot', spec: { command: '/rollout', text: 'papi 1 --env prod', uniqueTriggers: false }, expect: /read-only/ },
   { label: 'rollbot /rollout papi 1 (real enqueue, new trigger_id each)', target: 'rollbot', spec: { command: '/rollout', text: 'papi 1', uniqueTriggers: true }, expect: /Queued/, countJobs: true },
 ];
