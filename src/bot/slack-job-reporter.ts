@@ -42,6 +42,11 @@ export class SlackJobReporting implements JobReporterFactory {
         const threadTs = origin.threadTs ?? message.postedTs;
         await client.chat.postMessage({ channel: origin.channel, thread_ts: threadTs, text: truncate(text, 3900) });
       },
+      async messageTs() {
+        if (!message.postedTs) message.set(progressMessage(latest, origin.user));
+        await message.flush();
+        return message.postedTs;
+      },
       progress(snapshot) {
         latest = snapshot;
         message.set(progressMessage(snapshot, origin.user));

@@ -1,5 +1,8 @@
 import type { FluxCommand } from '../core/commands/command.js';
 import type { RedeployArgs } from '../core/pipeline/args.js';
+import type { FollowJobData } from './follow/follow-job-data.js';
+
+export type { FollowJobData };
 
 /**
  * Job payloads are plain JSON: a job can be retried by any worker, after any restart. Each carries
@@ -19,8 +22,10 @@ export interface RolloutJobData {
   origin: JobOrigin;
   env: string;
   service: string;
-  pr: number;
+  /** Absent for a roll back, which sets `tag` (the previous one) instead. */
+  pr?: number;
   sha?: string;
+  tag?: string;
   dryRun: boolean;
 }
 
@@ -66,5 +71,5 @@ export interface RedeployJobData {
   commandName: string;
 }
 
-export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData;
+export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData | FollowJobData;
 export type RollbotJobKind = RollbotJobData['kind'];

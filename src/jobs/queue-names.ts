@@ -5,6 +5,7 @@ export const QUEUE_NAMES = {
   flux: 'rollbot-flux',
   release: 'rollbot-release',
   redeploy: 'rollbot-redeploy',
+  follow: 'rollbot-follow',
 } as const;
 
 export const DEFAULT_PREFIX = 'rollbot';

@@ -12,6 +12,8 @@ export interface WorkerOptions {
   processors: ProcessorTable;
   reporting: JobReporterFactory;
   concurrency: number;
+  /** Cluster follow-ups per worker (they mostly wait on watches). */
+  followConcurrency?: number;
   prefix?: string;
   /** How long a job's lock lives without renewal; a killed worker's job is recovered after it. */
   lockDurationMs?: number;
@@ -31,7 +33,8 @@ export class RollbotWorker {
       const worker = new Worker<RollbotJobData>(QUEUE_NAMES[kind], (job) => this.process(job), {
         connection: o.connection,
         prefix: o.prefix ?? DEFAULT_PREFIX,
-        concurrency: o.concurrency,
+        // Following waits on the cluster, not the CPU: many at once, without starving rollouts.
+        concurrency: kind === 'follow' ? Math.max(o.concurrency, o.followConcurrency ?? 50) : o.concurrency,
         lockDuration: o.lockDurationMs ?? 30_000,
         stalledInterval: o.stalledIntervalMs ?? 30_000,
         // A job recovered after a crash runs again; processors are idempotent (request trailers, locks).

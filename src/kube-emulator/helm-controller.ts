@@ -211,7 +211,7 @@ export function renderDeployment(o: { release: string; namespace: string; chartN
     spec: {
       replicas: Number(o.values.replicaCount ?? 1),
       selector: { matchLabels: selector },
-      progressDeadlineSeconds: 600,
+      progressDeadlineSeconds: Number(o.values.progressDeadlineSeconds ?? 600),
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
       template: {
         metadata: { labels: selector },

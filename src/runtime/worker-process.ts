@@ -21,6 +21,9 @@ import { releaseIntegrations } from './release-integrations.js';
 import { redeployProcessor } from '../jobs/redeploy/redeploy-processor.js';
 import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
 import { SlackRedeployNotifier } from '../bot/slack-redeploy-notifier.js';
+import { followProcessor } from '../jobs/follow/follow-processor.js';
+import { clusterPortFor } from './cluster-ports.js';
+import { CommitAncestry } from '../adapters/kubernetes/commit-ancestry.js';
 
 export interface WorkerProcessOptions {
   config: LoadedConfig;
@@ -54,10 +57,13 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const queues = new JobEnqueuer(redis, options.queuePrefix);
   const locks = new DeployLocks(redis);
   const variables = options.variables ?? {};
+  const follow = { engine, catalogEntry: catalogs.entry.bind(catalogs), enqueue: queues.enqueue.bind(queues), clock: options.clock };
+  const ancestry = new CommitAncestry(options.config.dataDir);
   const worker = new RollbotWorker({
     connection: redis,
     processors: {
-      rollout: rolloutProcessor({ config: options.config, engine, locks }),
+      rollout: rolloutProcessor({ config: options.config, engine, locks, follow }),
+      follow: followProcessor({ config: options.config, clusterFor: clusterPortFor(options.config), contains: (env, commit, sha) => ancestry.contains(env, commit, sha), clock: options.clock }),
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
       flux: fluxProcessor({ config: options.config, catalogs }),
       release: releaseProcessor({

@@ -29,6 +29,8 @@ export interface HarnessOptions {
   workerVariables?: Record<string, string | undefined>;
   /** Run the bot in Socket Mode (an app-level token) instead of HTTP. */
   socketMode?: boolean;
+  /** The Flux repo's files instead of the default layout (e.g. one a cluster emulator reconciles). */
+  fluxFiles?: Record<string, string>;
 }
 
 /** Seed 003's catalog, pointing at the harness's Flux layout. */
@@ -86,7 +88,7 @@ export class BotHarness {
       await h.socket.start();
       h.emulator.attachSocketMode(h.socket);
     }
-    h.flux = await BareRepo.create(h.root, {
+    h.flux = await BareRepo.create(h.root, options.fluxFiles ?? {
       'clusters/rdebug/apps/papi/values.yaml': valuesFile('papi', 'ps-1-0000000'),
       'clusters/rdebug/apps/papi/helmrelease.yaml': helmReleaseWithValuesFrom('papi', 'runwhen-local'),
       'clusters/rdebug/apps/frontend/helmrelease.yaml': helmRelease('frontend', 'ps-1-0000000'),
@@ -170,7 +172,7 @@ export class BotHarness {
     return this.emulator.waitFor(() => this.botMessages(channel).find((m) => pattern.test(messageText(m))), timeoutMs);
   }
 
-  async queuedJobCount(kind: 'rollout' | 'catalog' | 'flux' | 'release' | 'redeploy' = 'rollout'): Promise<number> {
+  async queuedJobCount(kind: 'rollout' | 'catalog' | 'flux' | 'release' | 'redeploy' | 'follow' = 'rollout'): Promise<number> {
     const counts = await this.bot.enqueuer.queue(kind).getJobCounts();
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }

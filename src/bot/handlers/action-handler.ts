@@ -3,6 +3,7 @@ import { InvalidInput } from '../../core/errors.js';
 import { SAVE_CATALOG_ACTION } from '../../jobs/catalog-actions.js';
 import { RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION } from '../../jobs/release/release-actions.js';
 import { handleApprove } from './release-handler.js';
+import { handleRollback, ROLLBACK_ACTION } from './rollback-button.js';
 import { servicesTable, SERVICES_PAGE_ACTION } from '../render/services-message.js';
 import { ephemeral, originOf, queuedReply, type Reply, type RequestContext, type RouterDeps } from './router-deps.js';
 
@@ -22,7 +23,7 @@ function parseValue(value: string | undefined): Record<string, unknown> {
   throw new InvalidInput('That button is out of date. Run the command again.');
 }
 
-export const HANDLED_ACTIONS = [SERVICES_PAGE_ACTION, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION] as const;
+export const HANDLED_ACTIONS = [SERVICES_PAGE_ACTION, SAVE_CATALOG_ACTION, RELEASE_APPROVE_ACTION, RELEASE_RETRY_ACTION, ROLLBACK_ACTION] as const;
 
 export async function handleAction(deps: RouterDeps, actionId: string, value: string | undefined, ctx: RequestContext): Promise<ActionReply> {
   const payload = parseValue(value);
@@ -61,6 +62,8 @@ export async function handleAction(deps: RouterDeps, actionId: string, value: st
       );
       return queuedReply(created, jobId, `a new check of ${String(payload.service)} for \`${env.name}\``);
     }
+    case ROLLBACK_ACTION:
+      return handleRollback(deps, payload, ctx);
     default:
       return ephemeral(`I don't know the button '${actionId}'.`);
   }

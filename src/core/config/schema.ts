@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { githubSchema, jiraSchema, releaseSchema } from '../release/release-config.js';
+import { clusterSchema } from '../cluster/cluster-config.js';
 
 const serviceName = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be a lowercase service name like papi');
 
@@ -68,6 +69,8 @@ export const environmentSchema = z
     release: releaseSchema.optional(),
     /** `/redeploy` settings: which pipeline, where it runs, what it sees, whom it tells. */
     redeploy: redeploySchema.optional(),
+    /** The cluster this environment runs on: rollbot follows each change into it until it is live. */
+    cluster: clusterSchema.optional(),
   })
   .strict();
 

@@ -118,6 +118,11 @@ export class RolloutEngine {
           (l) => l.file,
         );
         // After locate, so an unknown service is reported as such rather than as a missing source repo.
+        // A roll back names the earlier tag itself: there is no pull request to resolve.
+        if (request.tag && pr === undefined && !request.sha && sha === undefined) {
+          sha = '';
+          steps.skip('resolve', `tag ${request.tag} given`);
+        }
         sha ??= await steps.run(
           'resolve',
           async () => (request.sha ? validateSha(request.sha) : resolvePullRequestHead(sourceRepoOf(env, service), service, pr!)),
