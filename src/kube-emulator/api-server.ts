@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { ApiError, sendError, sendJson } from './api-status.js';
 import { mergePatch } from './merge-patch.js';
@@ -84,6 +85,7 @@ function listBody(type: ResourceType, items: KubeObject[], resourceVersion: numb
 export class KubeApiServer {
   private server?: Server;
   private readonly openWatches = new Set<ServerResponse>();
+  private readonly sockets = new Set<Duplex>();
   readonly requests: ApiRequestRecord[] = [];
   url = '';
 
@@ -100,17 +102,26 @@ export class KubeApiServer {
         else response.end();
       });
     });
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
   async stop(): Promise<void> {
-    for (const response of this.openWatches) response.end();
+    for (const response of this.openWatches) {
+      response.emit('close');
+      response.end();
+    }
     this.openWatches.clear();
     if (!this.server) return;
+    const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   /** Watches open right now (a follower should hold a handful, never pile them up). */
@@ -218,7 +229,9 @@ export class KubeApiServer {
   private watch(request: IncomingMessage, response: ServerResponse, type: ResourceType, matches: (o: KubeObject) => boolean, params: URLSearchParams): void {
     const since = params.get('resourceVersion');
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-    const send = (type_: string, object: unknown) => response.write(`${JSON.stringify({ type: type_, object })}\n`);
+    const send = (type_: string, object: unknown) => {
+      if (!response.writableEnded) response.write(`${JSON.stringify({ type: type_, object })}\n`);
+    };
     const relevant = (event: StoredEvent) => event.resource === type && matches(event.object);
     this.openWatches.add(response);
     const unsubscribe = this.store.subscribe((event) => {

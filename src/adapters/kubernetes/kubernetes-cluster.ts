@@ -44,12 +44,16 @@ export class KubernetesCluster implements ClusterPort {
 
   watch(target: WatchTarget, source: ObjectRef, onEvent: (event: ClusterEvent) => void): ClusterWatch {
     let requests = 0;
+    let stopped = false;
     const watches: ListWatch[] = [];
     const podWatches = new Map<string, { selector: string; watch: ListWatch }>();
     const onError = (message: string, fatal: boolean) => onEvent({ kind: 'error', message, fatal });
     const onRequest = () => void requests++;
     const open = (path: string, options: { labelSelector?: string; fieldSelector?: string }, onChange: (objects: WatchedObject[]) => void) => {
-      const watch = new ListWatch(this.config, path, { ...options, onChange, onError, onRequest }).start();
+      // Events still in flight after stop() must not open new watches or report.
+      const guarded = (objects: WatchedObject[]) => (stopped ? undefined : onChange(objects));
+      const watch = new ListWatch(this.config, path, { ...options, onChange: guarded, onError, onRequest });
+      if (!stopped) watch.start();
       watches.push(watch);
       return watch;
     };
@@ -106,6 +110,7 @@ export class KubernetesCluster implements ClusterPort {
         return requests;
       },
       stop() {
+        stopped = true;
         for (const watch of watches) watch.stop();
       },
     };
