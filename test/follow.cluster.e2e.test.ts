@@ -69,6 +69,19 @@ describe('following /rollout into the cluster', () => {
     expect(kube.requests.filter((r) => r.verb === 'list')).toHaveLength(0);
   });
 
+  it('answers /status from git and the cluster', async () => {
+    const tag = `ps-42-${h.prHeads[42]!.slice(0, 7)}`;
+    const before = snapshot();
+    await h.user.slashCommand({ command: '/status', text: 'papi', channel: 'C_LIVE', user: 'U_CAROL' });
+    const status = await waitForNew(before, /\*Live\*/);
+    const text = messageText(status);
+    expect(text).toContain(`• *Git*: \`${tag}\` in \`clusters/rdebug/apps/papi/helmrelease.yaml\``);
+    expect(text).toContain(`• *Live*: \`${tag}\` — Deployment apps/papi, 2/2 pods ready · ✅ matches git`);
+    expect(text).toMatch(/• \*Flux\*: Kustomization apps-papi applied `\w{7}` ✅ ReconciliationSucceeded/);
+    expect(text).toMatch(/• \*HelmRelease\* apps\/papi: v2 deployed · UpgradeSucceeded/);
+    expect(text).toMatch(/• \*Last reconcile request\*: \d{4}-\d\d-\d\dT/);
+  });
+
   it('ends in ImagePullBackOff for a tag that was never built, with a Roll back button that rolls the previous tag out', async () => {
     const tag = `ps-43-${h.prHeads[43]!.slice(0, 7)}`;
     const previous = `ps-42-${h.prHeads[42]!.slice(0, 7)}`;

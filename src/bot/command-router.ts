@@ -6,6 +6,7 @@ import { handleAction, type ActionReply } from './handlers/action-handler.js';
 import { handleFlux } from './handlers/flux-handler.js';
 import { handleLock } from './handlers/lock-handler.js';
 import { handleAudit } from './handlers/audit-handler.js';
+import { handleStatus } from './handlers/status-handler.js';
 import { handleRelease, handleReject } from './handlers/release-handler.js';
 import { handleRedeploy } from './handlers/redeploy-handler.js';
 import { handleRollout } from './handlers/rollout-handler.js';
@@ -66,6 +67,8 @@ export class CommandRouter {
         return handleLock(this.deps, command, ctx);
       case 'audit':
         return handleAudit(this.deps, command);
+      case 'status':
+        return handleStatus(this.deps, command, ctx);
     }
   }
 

@@ -71,5 +71,13 @@ export interface RedeployJobData {
   commandName: string;
 }
 
-export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData | FollowJobData;
+/** `/status <service>`: git and cluster, read in a worker (the cluster may be slow to answer). */
+export interface StatusJobData {
+  kind: 'status';
+  origin: JobOrigin;
+  env: string;
+  service: string;
+}
+
+export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData | FollowJobData | StatusJobData;
 export type RollbotJobKind = RollbotJobData['kind'];

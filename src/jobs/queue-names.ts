@@ -6,6 +6,7 @@ export const QUEUE_NAMES = {
   release: 'rollbot-release',
   redeploy: 'rollbot-redeploy',
   follow: 'rollbot-follow',
+  status: 'rollbot-status',
 } as const;
 
 export const DEFAULT_PREFIX = 'rollbot';

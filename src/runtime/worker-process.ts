@@ -22,6 +22,7 @@ import { redeployProcessor } from '../jobs/redeploy/redeploy-processor.js';
 import { RedisRunStateStore } from '../jobs/redeploy/redis-run-state-store.js';
 import { SlackRedeployNotifier } from '../bot/slack-redeploy-notifier.js';
 import { followProcessor } from '../jobs/follow/follow-processor.js';
+import { statusProcessor } from '../jobs/status-processor.js';
 import { clusterPortFor } from './cluster-ports.js';
 import { CommitAncestry } from '../adapters/kubernetes/commit-ancestry.js';
 
@@ -59,11 +60,13 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const variables = options.variables ?? {};
   const follow = { engine, catalogEntry: catalogs.entry.bind(catalogs), enqueue: queues.enqueue.bind(queues), clock: options.clock };
   const ancestry = new CommitAncestry(options.config.dataDir);
+  const clusterFor = clusterPortFor(options.config);
   const worker = new RollbotWorker({
     connection: redis,
     processors: {
       rollout: rolloutProcessor({ config: options.config, engine, locks, follow }),
-      follow: followProcessor({ config: options.config, clusterFor: clusterPortFor(options.config), contains: (env, commit, sha) => ancestry.contains(env, commit, sha), clock: options.clock }),
+      status: statusProcessor({ config: options.config, engine, catalogEntry: catalogs.entry.bind(catalogs), clusterFor }),
+      follow: followProcessor({ config: options.config, clusterFor, contains: (env, commit, sha) => ancestry.contains(env, commit, sha), clock: options.clock }),
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
       flux: fluxProcessor({ config: options.config, catalogs }),
       release: releaseProcessor({

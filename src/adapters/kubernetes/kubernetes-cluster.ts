@@ -1,5 +1,5 @@
-import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
-import type { ClusterEvent, ClusterPort, ClusterWatch, KustomizationView, ObjectRef, WatchTarget, WorkloadView } from '../../core/cluster/cluster-port.js';
+import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import type { ClusterEvent, ClusterPort, ClusterSnapshot, ClusterWatch, KustomizationView, ObjectRef, WatchTarget, WorkloadView } from '../../core/cluster/cluster-port.js';
 import { ListWatch, type WatchedObject } from './list-watch.js';
 import { helmReleaseView, kustomizationView, podView, sourceView, workloadView } from './views.js';
 
@@ -33,6 +33,49 @@ export class KubernetesCluster implements ClusterPort {
       if (error instanceof ApiException && error.code === 404) return undefined;
       throw error;
     }
+  }
+
+  async read(target: WatchTarget): Promise<ClusterSnapshot> {
+    const snapshot: ClusterSnapshot = { workloads: [], pods: {} };
+    const get = async (kind: keyof typeof FLUX, ref: ObjectRef) => {
+      try {
+        return (await this.custom.getNamespacedCustomObject({ ...FLUX[kind], namespace: ref.namespace, name: ref.name })) as WatchedObject;
+      } catch (error) {
+        if (error instanceof ApiException && error.code === 404) return undefined;
+        throw error;
+      }
+    };
+    const ks = await get('Kustomization', target.kustomization);
+    snapshot.kustomization = ks ? kustomizationView(ks) : undefined;
+    if (snapshot.kustomization) {
+      const source = await get('GitRepository', snapshot.kustomization.sourceRef);
+      snapshot.source = source ? sourceView(source) : undefined;
+    }
+    const apps = this.config.makeApiClient(AppsV1Api);
+    const core = this.config.makeApiClient(CoreV1Api);
+    let namespace = target.workload?.namespace;
+    let labelSelector: string | undefined;
+    let fieldSelector: string | undefined;
+    if (target.helmRelease) {
+      const hr = await get('HelmRelease', target.helmRelease);
+      snapshot.helmRelease = hr ? helmReleaseView(hr) : null;
+      namespace = snapshot.helmRelease?.targetNamespace ?? target.helmRelease.namespace;
+      labelSelector = `helm.toolkit.fluxcd.io/name=${target.helmRelease.name},helm.toolkit.fluxcd.io/namespace=${target.helmRelease.namespace}`;
+    } else if (target.workload) fieldSelector = byName(target.workload.name);
+    if (!namespace) return snapshot;
+    const [deployments, statefulSets] = await Promise.all([
+      apps.listNamespacedDeployment({ namespace, labelSelector, fieldSelector }),
+      apps.listNamespacedStatefulSet({ namespace, labelSelector, fieldSelector }),
+    ]);
+    snapshot.workloads = [
+      ...deployments.items.map((d) => workloadView('Deployment', d as unknown as WatchedObject)),
+      ...statefulSets.items.map((s) => workloadView('StatefulSet', s as unknown as WatchedObject)),
+    ];
+    for (const workload of snapshot.workloads) {
+      const pods = await core.listNamespacedPod({ namespace, labelSelector: selectorOf(workload.selector) });
+      snapshot.pods[workload.ref.name] = pods.items.map((p) => podView(p as unknown as WatchedObject));
+    }
+    return snapshot;
   }
 
   async requestReconcile(kind: 'GitRepository' | 'Kustomization', ref: ObjectRef, at: string): Promise<void> {

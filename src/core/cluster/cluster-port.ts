@@ -95,7 +95,19 @@ export interface ClusterWatch {
   readonly requests: number;
 }
 
+/** One read of everything a target involves (for `/status`). */
+export interface ClusterSnapshot {
+  kustomization?: KustomizationView;
+  source?: SourceView;
+  helmRelease?: HelmReleaseView | null;
+  workloads: WorkloadView[];
+  /** Pods by workload name. */
+  pods: Record<string, PodView[]>;
+}
+
 export interface ClusterPort {
+  /** Reads the target's objects once (get and list, no watch). */
+  read(target: WatchTarget): Promise<ClusterSnapshot>;
   /** Reads a Kustomization (e.g. to learn its source); undefined when it does not exist. */
   getKustomization(ref: ObjectRef): Promise<KustomizationView | undefined>;
   /** Sets `reconcile.fluxcd.io/requestedAt` to `at` on the object (a merge patch of one annotation). */

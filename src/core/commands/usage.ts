@@ -11,6 +11,7 @@ export const USAGE: Record<string, string> = {
     '`/services` lists services, `/services <name>` shows one, `/services regenerate [--env <name>] [--save]` rebuilds the catalog from the Flux repo. Ask me "what namespace is papi in?" or "where is frontend defined in flux?".',
   flux: '`/flux get kustomizations|helmreleases|sources|all [--env <name>]`, `/flux reconcile|suspend|resume <kustomization|helmrelease|source> <name> [--env <name>]`.',
   lock: '`/lock <env> [reason]` stops rollouts and release applies to an environment by anyone else; `/unlock <env> [--force]`; `/locks` lists them.',
+  status: '`/status <service> [--env <name>]` shows what runs now: the tag in git, the tag live in the cluster, pods ready, the last reconcile.',
   audit: '`/audit [service] [--limit 20]` shows the latest requests, votes, applies and locks.',
   help: '`/rollbot help` shows this list.',
 };
