@@ -4,7 +4,7 @@ import type { KubeEmulator } from '../src/kube-emulator/index.js';
 import type { RecordedMessage } from '../src/slack-emulator/types.js';
 import { BotHarness, messageText } from './support/bot-harness.js';
 import { helmRelease, removeDir, tempDir } from './support/git-fixtures.js';
-import { clusterFiles, startCluster } from './support/kube-cluster.js';
+import { chartClusterRoleRules, clusterFiles, startCluster } from './support/kube-cluster.js';
 import { pushImage, startRegistry, type RegistryServer } from './support/registry-server.js';
 
 // A rollout followed into an emulated cluster: Flux reconciles the bare repo rollbot pushes to, the
@@ -24,7 +24,8 @@ beforeAll(async () => {
     envConfig: { kustomization: 'apps-papi', cluster: { kubeconfig, context: 'rdebug', timeoutMinutes: 2 } },
   });
   await pushImage(registry.url, 'acme/papi', `ps-42-${h.prHeads[42]!.slice(0, 7)}`, { content: 'pr 42' });
-  kube = await startCluster(dir, h.flux.url, 'rdebug', { registryUrl: registry.url, timeScale: 50 });
+  // The API server enforces the Helm chart's ClusterRole: the follower must manage with exactly that.
+  kube = await startCluster(dir, h.flux.url, 'rdebug', { registryUrl: registry.url, timeScale: 50, rules: chartClusterRoleRules() });
   await kube.writeKubeconfig(kubeconfig, 'rdebug');
   await kube.waitFor('Deployment', 'apps', 'papi', (d) => d.status?.availableReplicas === 2);
   await h.user.slashCommand({ command: '/rwenv', text: 'set rdebug', channel: 'C_LIVE' });
