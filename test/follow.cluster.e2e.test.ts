@@ -77,7 +77,7 @@ describe('following /rollout into the cluster', () => {
     const status = await waitForNew(before, /\*Live\*/);
     const text = messageText(status);
     expect(text).toContain(`• *Git*: \`${tag}\` in \`clusters/rdebug/apps/papi/helmrelease.yaml\``);
-    expect(text).toContain(`• *Live*: \`${tag}\` — Deployment apps/papi, 2/2 pods ready · ✅ matches git`);
+    expect(text).toContain(`• *Live*: \`${tag}\` (2/2 ready) — Deployment apps/papi · ✅ matches git`);
     expect(text).toMatch(/• \*Flux\*: Kustomization apps-papi applied `\w{7}` ✅ ReconciliationSucceeded/);
     expect(text).toMatch(/• \*HelmRelease\* apps\/papi: v2 deployed · UpgradeSucceeded/);
     expect(text).toMatch(/• \*Last reconcile request\*: \d{4}-\d\d-\d\dT/);

@@ -56,7 +56,7 @@ describe('the follow state machine', () => {
   it('fails on ImagePullBackOff of a new pod, naming the missing tag', () => {
     const verdict = evaluate(goal, seen({ workloads: [workload({ available: 0 })], pods: { papi: [pod('papi-x', 'ps-42-ccccccc', false, { reason: 'ImagePullBackOff', message: 'Back-off pulling image "ghcr.io/acme/papi:ps-42-ccccccc": not found' })] } }), 1_000, 600_000);
     expect(verdict.outcome).toMatchObject({ ok: false, code: 'image-pull' });
-    expect(!verdict.outcome!.ok && verdict.outcome!.reason).toContain('ImagePullBackOff — the tag ps-42-ccccccc is not in the registry');
+    expect(!verdict.outcome!.ok && verdict.outcome!.reason).toBe('pod papi-x cannot pull ghcr.io/acme/papi:ps-42-ccccccc: ImagePullBackOff — the tag ps-42-ccccccc is not in the registry');
   });
 
   it('ignores a failing pod of another tag', () => {

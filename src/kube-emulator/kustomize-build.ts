@@ -29,7 +29,14 @@ async function kustomizationFile(tree: GitTree, dir: string): Promise<string | u
 interface KustomizeConfig {
   namespace?: string;
   resources?: string[];
-  configMapGenerator?: Array<{ name: string; namespace?: string; files?: string[]; literals?: string[] }>;
+  configMapGenerator?: Array<{ name: string; namespace?: string; files?: string[]; literals?: string[]; options?: GeneratorOptions }>;
+  generatorOptions?: GeneratorOptions;
+}
+
+interface GeneratorOptions {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  disableNameSuffixHash?: boolean;
 }
 
 async function buildDir(tree: GitTree, dir: string, seen: Set<string>): Promise<KubeObject[]> {
@@ -78,7 +85,15 @@ async function buildDir(tree: GitTree, dir: string, seen: Set<string>): Promise<
       const [key, value] = literal.split('=', 2);
       data[key!] = value ?? '';
     }
-    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name, ...(generator.namespace ? { namespace: generator.namespace } : {}) }, data });
+    // Name suffix hashes are not emulated: layouts that HelmReleases read by name disable them anyway.
+    const labels = { ...config.generatorOptions?.labels, ...generator.options?.labels };
+    const annotations = { ...config.generatorOptions?.annotations, ...generator.options?.annotations };
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: generator.name, ...(generator.namespace ? { namespace: generator.namespace } : {}), ...(Object.keys(labels).length ? { labels } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) },
+      data,
+    });
   }
   if (config.namespace) for (const object of objects) object.metadata.namespace = config.namespace;
   return objects;

@@ -9,6 +9,8 @@ import { SlackUserClient, SlackWebApiEmulator } from '../slack-emulator/index.js
 import { ConsoleServer } from '../console/console-server.js';
 import { freePort, RedisProcess } from './redis-process.js';
 import { startDemoRegistry } from './demo-registry.js';
+import { startDemoCluster } from './demo-cluster.js';
+import type { KubeEmulator } from '../kube-emulator/index.js';
 
 export const LOCAL_SIGNING_SECRET = 'rollbot-local-signing-secret';
 export const LOCAL_BOT_TOKEN = 'xoxb-rollbot-local';
@@ -31,6 +33,8 @@ export interface LocalMode {
   bot: RunningBot;
   worker: RunningWorker;
   redisUrl: string;
+  /** The demo's emulated rdebug cluster. */
+  cluster?: KubeEmulator;
   stop(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const configPath = options.configPath ?? demo!.configPath;
   const config = loadConfig(configPath);
   const registry = demo ? await startDemoRegistry(demo, log) : undefined;
+  const cluster = demo && registry ? await startDemoCluster(demo, registry, log) : undefined;
 
   let redis: RedisProcess | undefined;
   let redisUrl = options.redisUrl;
@@ -94,11 +99,13 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     bot,
     worker,
     redisUrl,
+    cluster,
     async stop() {
       await consoleServer.stop();
       await worker.stop();
       await bot.stop();
       await emulator.stop();
+      await cluster?.stop();
       await registry?.stop();
       await redis?.stop();
     },

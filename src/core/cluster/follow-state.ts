@@ -102,7 +102,7 @@ export function evaluate(goal: FollowGoal, seen: Observed, elapsedMs: number, ti
       outcome = { ok: false, code: 'helmrelease-failed', reason: `HelmRelease ${hr.ref.namespace}/${hr.ref.name} is not ready — ${because(hr.ready!)}` };
     } else if (!goal.usesHelmRelease || workload || (hr && hr.ready?.status === 'True' && hr.observedGeneration === hr.generation && workload)) {
       appliedDone = true;
-      const helm = goal.usesHelmRelease && hr ? (hr.ready?.status === 'True' ? `, HelmRelease ${hr.ref.name} v${hr.latest?.version ?? '?'}` : `, Helm ${hr.latest ? 'upgrade' : 'install'} running`) : '';
+      const helm = goal.usesHelmRelease && hr ? (hr.ready?.status === 'True' && hr.observedGeneration === hr.generation ? `, HelmRelease ${hr.ref.name} v${hr.latest?.version ?? '?'}` : `, HelmRelease ${hr.ref.name} rendered the new tag`) : '';
       steps.push(step('applied', 'Applied', 'done', `${ksName} at ${short(revisionSha(ks!.lastAppliedRevision))}${helm}`));
     } else steps.push(step('applied', 'Applied', 'running', `${ksName} at ${short(revisionSha(ks!.lastAppliedRevision))}, HelmRelease upgrading`));
   } else steps.push(step('applied', 'Applied', 'pending'));
@@ -144,8 +144,10 @@ function liveProblem(pods: PodView[], tag: string): Extract<FollowOutcome, { ok:
       if (tagOf(c.image) !== tag) continue;
       const reason = c.waiting?.reason;
       if (reason === 'ErrImagePull' || reason === 'ImagePullBackOff' || reason === 'InvalidImageName') {
-        const missing = /not found|manifest unknown/i.test(c.waiting?.message ?? '') ? ` — the tag ${tag} is not in the registry` : '';
-        return { ok: false, code: 'image-pull', reason: `pod ${pod.name} cannot pull ${c.image}: ${reason}${missing}${c.waiting?.message ? ` (${c.waiting.message})` : ''}` };
+        // A missing tag says so plainly; any other pull error keeps the kubelet's message.
+        const missing = /not found|manifest unknown/i.test(c.waiting?.message ?? '');
+        const why = missing ? ` — the tag ${tag} is not in the registry` : c.waiting?.message ? ` (${c.waiting.message})` : '';
+        return { ok: false, code: 'image-pull', reason: `pod ${pod.name} cannot pull ${c.image}: ${reason}${why}` };
       }
       if (reason === 'CrashLoopBackOff') {
         const last = c.lastTerminated ? `, last exit: ${c.lastTerminated.reason} (exit code ${c.lastTerminated.exitCode})` : '';

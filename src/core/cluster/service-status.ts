@@ -24,12 +24,14 @@ export function serviceStatusText(service: string, environment: string, git: Git
     lines.push(`• *Cluster*: no Deployment or StatefulSet of ${service} found${cluster.helmRelease === null ? ' (its HelmRelease is not in the cluster)' : ''}`);
   } else {
     const pods = cluster.pods[workload.ref.name] ?? [];
-    const tags = [...new Set(workload.images.map(tagOf))];
-    const ready = pods.filter((p) => p.ready).length;
-    const running = tags.map((t) => `\`${t}\``).join(', ');
+    const wanted = [...new Set(workload.images.map(tagOf))];
+    // What runs is what the ready pods run; the template may be ahead of them (a rollout in progress).
+    const readyByTag = new Map<string, number>();
+    for (const pod of pods.filter((p) => p.ready)) for (const tag of new Set(pod.containers.map((c) => tagOf(c.image)))) readyByTag.set(tag, (readyByTag.get(tag) ?? 0) + 1);
+    const live = [...readyByTag.entries()].map(([tag, n]) => `\`${tag}\` (${n}/${workload.desired} ready)`).join(', ') || 'nothing ready';
     const rolledOut = workload.observedGeneration >= workload.generation && workload.updated === workload.desired && workload.available === workload.desired && workload.total === workload.desired;
-    const match = git.tag && tags.includes(git.tag) ? (rolledOut ? '✅ matches git' : '⏳ rolling out') : '⚠️ differs from git';
-    lines.push(`• *Live*: ${running} — ${workload.kind} ${workload.ref.namespace}/${workload.ref.name}, ${ready}/${workload.desired} pods ready · ${match}`);
+    const match = git.tag && wanted.includes(git.tag) && rolledOut && readyByTag.has(git.tag) ? '✅ matches git' : git.tag && wanted.includes(git.tag) ? `⏳ rolling out \`${git.tag}\`` : '⚠️ differs from git';
+    lines.push(`• *Live*: ${live} — ${workload.kind} ${workload.ref.namespace}/${workload.ref.name} · ${match}`);
     const stuck = pods.flatMap((p) => p.containers.filter((c) => c.waiting && c.waiting.reason !== 'ContainerCreating').map((c) => `${p.name}: ${c.waiting!.reason}`));
     if (stuck.length) lines.push(`• *Pods*: ${escape(stuck.slice(0, 5).join(', '))}`);
   }
