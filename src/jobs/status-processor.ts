@@ -16,6 +16,7 @@ import { validateServiceName } from '../core/validate.js';
 import type { StatusJobData } from './job-data.js';
 import type { JobProcessor } from './job-processor.js';
 import { reportFailure } from './user-errors.js';
+import { filesAt } from './follow/start-follow.js';
 
 export interface StatusDeps {
   config: LoadedConfig;
@@ -45,7 +46,7 @@ export function statusProcessor(deps: StatusDeps): JobProcessor<StatusJobData> {
         }),
         (g) => `${g.tag ?? '(no tag)'} at ${g.head.slice(0, 7)}`,
       );
-      const target = followTargetOf({ service, fileText: git.text, catalog });
+      const target = followTargetOf({ service, catalog, ...(await filesAt(workspace.dir, git.head, git.file)) });
       const kustomization = { namespace: env.fluxNamespace, name: catalog?.kustomization ?? env.kustomization };
       const snapshot = await steps.run('cluster', () => deps.clusterFor(env).read({ kustomization, ...target }), (s) => `${s.workloads.length} workload${s.workloads.length === 1 ? '' : 's'}`);
       await reporter.succeed(serviceStatusText(service, env.name, git, snapshot));

@@ -61,22 +61,31 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const follow = { engine, catalogEntry: catalogs.entry.bind(catalogs), enqueue: queues.enqueue.bind(queues), clock: options.clock };
   const ancestry = new CommitAncestry(options.config.dataDir);
   const clusterFor = clusterPortFor(options.config);
+  const approvals = new ApprovalStore(redis);
+  const publisher = new SlackApprovalPublisher(client);
+  const showOnApproval = async (id: string, live: { state: 'live' | 'failed'; text: string }) => {
+    const state = await approvals.get(id);
+    if (!state) return;
+    await approvals.recordResult(id, { ...state.result, live });
+    await publisher.refresh((await approvals.get(id))!);
+  };
   const worker = new RollbotWorker({
     connection: redis,
     processors: {
       rollout: rolloutProcessor({ config: options.config, engine, locks, follow }),
       status: statusProcessor({ config: options.config, engine, catalogEntry: catalogs.entry.bind(catalogs), clusterFor }),
-      follow: followProcessor({ config: options.config, clusterFor, contains: (env, commit, sha) => ancestry.contains(env, commit, sha), clock: options.clock }),
+      follow: followProcessor({ config: options.config, clusterFor, contains: (env, commit, sha) => ancestry.contains(env, commit, sha), clock: options.clock, showOnApproval }),
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
       flux: fluxProcessor({ config: options.config, catalogs }),
       release: releaseProcessor({
         config: options.config,
         engine,
         catalogs,
-        approvals: new ApprovalStore(redis),
+        approvals,
         locks,
         audit: new AuditLog(redis),
-        publisher: new SlackApprovalPublisher(client),
+        publisher,
+        follow,
         enqueue: (data, key, delayMs) => queues.enqueue(data, key, delayMs),
         secrets: variables,
         integrations: releaseIntegrations(options.config, variables),

@@ -29,6 +29,8 @@ export interface HarnessOptions {
   workerVariables?: Record<string, string | undefined>;
   /** Run the bot in Socket Mode (an app-level token) instead of HTTP. */
   socketMode?: boolean;
+  /** More keys for the release environment `live` (e.g. its cluster). */
+  liveEnvConfig?: Record<string, unknown>;
   /** The Flux repo's files instead of the default layout (e.g. one a cluster emulator reconciles). */
   fluxFiles?: Record<string, string>;
 }
@@ -110,7 +112,7 @@ export class BotHarness {
         environments: {
           rdebug: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), kustomization: 'apps', ...perEnv },
           prod: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), readOnly: true, ...perEnv },
-          ...(h.release?.environments(h.flux.url, join(h.root, '{service}.git')) ?? {}),
+          ...(h.release?.environments(h.flux.url, join(h.root, '{service}.git'), options.liveEnvConfig) ?? {}),
           ...Object.fromEntries(Object.entries(options.environments ?? {}).map(([name, env]) => [name, { fluxGitRepo: h.flux.url, ...env }])),
         },
         ...(h.release?.topLevelConfig ?? {}),

@@ -7,6 +7,8 @@ export interface FollowTargetInput {
   fileText: string;
   /** From the catalog, when it knows the service. */
   catalog?: { namespace?: string; helmRelease?: string };
+  /** The other YAML files of the edited file's folder: a values file's HelmRelease is usually there. */
+  siblings?: string[];
 }
 
 /**
@@ -14,10 +16,7 @@ export interface FollowTargetInput {
  * catalog's), a values file's HelmRelease (from the catalog), or a Deployment/StatefulSet in the file.
  */
 export function followTargetOf(input: FollowTargetInput): { helmRelease?: ObjectRef; workload?: WatchTarget['workload'] } {
-  const docs = parseAllDocuments(input.fileText)
-    .filter((d) => d.errors.length === 0)
-    .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null)
-    .filter((d): d is { kind?: string; metadata?: { name?: string; namespace?: string } } => d !== null && typeof d === 'object');
+  const docs = documents(input.fileText);
   const wanted = input.catalog?.helmRelease ?? input.service;
   const hr = docs.find((d) => d.kind === 'HelmRelease' && d.metadata?.name === wanted) ?? docs.find((d) => d.kind === 'HelmRelease');
   if (hr?.metadata?.name) return { helmRelease: { name: hr.metadata.name, namespace: hr.metadata.namespace ?? input.catalog?.namespace ?? 'default' } };
@@ -25,6 +24,26 @@ export function followTargetOf(input: FollowTargetInput): { helmRelease?: Object
   if (workload) {
     return { workload: { kind: workload.kind as 'Deployment' | 'StatefulSet', name: workload.metadata!.name!, namespace: workload.metadata!.namespace ?? input.catalog?.namespace ?? 'default' } };
   }
-  // A values file: the HelmRelease that reads it.
-  return { helmRelease: { name: wanted, namespace: input.catalog?.namespace ?? 'default' } };
+  // A values file: the HelmRelease that reads it, next to it or named by the catalog.
+  const near = (input.siblings ?? []).flatMap(documents).find((d) => d.kind === 'HelmRelease' && d.metadata?.name === wanted);
+  const namespace = near?.metadata?.namespace ?? input.catalog?.namespace ?? kustomizeNamespace(input.siblings ?? []) ?? 'default';
+  return { helmRelease: { name: wanted, namespace } };
+}
+
+/** A kustomization.yaml's `namespace:` among the files. */
+function kustomizeNamespace(texts: string[]): string | undefined {
+  for (const doc of texts.flatMap(documents)) {
+    const ns = (doc as { namespace?: unknown }).namespace;
+    if ((doc.kind === 'Kustomization' || doc.kind === undefined) && typeof ns === 'string') return ns;
+  }
+  return undefined;
+}
+
+type Doc = { kind?: string; metadata?: { name?: string; namespace?: string } };
+
+function documents(text: string): Doc[] {
+  return parseAllDocuments(text)
+    .filter((d) => d.errors.length === 0)
+    .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null)
+    .filter((d): d is Doc => d !== null && typeof d === 'object');
 }

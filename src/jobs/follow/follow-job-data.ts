@@ -27,4 +27,6 @@ export interface FollowJobData {
   summary: string;
   /** Whether a Roll back button may be offered (environments that take rollouts). */
   rollback: boolean;
+  /** Set for a release apply: its approval card shows the live state when following ends. */
+  approvalId?: string;
 }

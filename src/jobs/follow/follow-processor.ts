@@ -19,6 +19,8 @@ export interface FollowProcessorDeps {
   clock?: Clock;
   /** Told about each finished follow (metrics, the bench). */
   onFinished?: (data: FollowJobData, result: FollowResult) => void;
+  /** A release's approval card gets the outcome line (live, or why not). */
+  showOnApproval?: (approvalId: string, live: { state: 'live' | 'failed'; text: string }) => Promise<void>;
 }
 
 export function rollbackButton(data: Pick<FollowJobData, 'env' | 'service' | 'previousTag'>): ResultButton[] {
@@ -54,12 +56,14 @@ export function followProcessor(deps: FollowProcessorDeps): JobProcessor<FollowJ
       const mention = `<@${data.origin.user}>`;
       if (result.outcome.ok) {
         const line = liveLine(data.service, data.tag, env.name, result.outcome, result.afterPushMs);
+        if (data.approvalId) await deps.showOnApproval?.(data.approvalId, { state: 'live', text: line });
         await reporter.succeed(`${line}\n\n${data.summary}`);
         await reporter.reply(`${mention} ${line}`);
       } else {
         const line = notLiveLine(data.service, data.tag, env.name, result.outcome);
         const buttons = data.rollback ? rollbackButton(data) : [];
         const hint = data.previousTag && !data.rollback ? `\nTo go back, release ${data.previousTag} again with \`/release\`.` : '';
+        if (data.approvalId) await deps.showOnApproval?.(data.approvalId, { state: 'failed', text: line });
         await reporter.fail(`${line}${hint}\n\n${data.summary}`, { buttons });
         await reporter.reply(`${mention} ${line}`);
       }

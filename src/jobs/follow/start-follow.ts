@@ -25,6 +25,8 @@ export interface FollowHandoff {
   snapshot: ProgressSnapshot;
   summary: string;
   rollback: boolean;
+  /** A release's approval: its card shows the live state too. */
+  approvalId?: string;
 }
 
 /** Would this change be followed into the cluster? A pushed commit on the environment's branch, with a cluster set. */
@@ -52,8 +54,7 @@ export async function startFollow(deps: FollowStarterDeps, handoff: FollowHandof
   const { env, result } = handoff;
   const pushedAt = (deps.clock ?? Date.now)();
   const catalog = deps.catalogEntry(env, result.service);
-  const fileText = (await execa('git', ['show', `${result.commit}:${result.file}`], { cwd: deps.engine.workspace(env).dir })).stdout;
-  const target = followTargetOf({ service: result.service, fileText, catalog });
+  const target = followTargetOf({ service: result.service, catalog, ...(await filesAt(deps.engine.workspace(env).dir, result.commit!, result.file)) });
   const steps = [...handoff.snapshot.steps, ...pendingFollowSteps(env.cluster!.reconcile)];
   handoff.reporter.progress({ title: handoff.snapshot.title, steps });
   const messageTs = await handoff.reporter.messageTs?.();
@@ -73,10 +74,20 @@ export async function startFollow(deps: FollowStarterDeps, handoff: FollowHandof
       steps: handoff.snapshot.steps,
       summary: handoff.summary,
       rollback: handoff.rollback,
+      ...(handoff.approvalId ? { approvalId: handoff.approvalId } : {}),
     },
     `follow-${env.name}-${result.service}-${result.commit}`,
   );
   return jobId;
+}
+
+/** The edited file and the other YAML files of its folder, at the commit. */
+export async function filesAt(dir: string, commit: string, file: string): Promise<{ fileText: string; siblings: string[] }> {
+  const show = async (path: string) => (await execa('git', ['show', `${commit}:${path}`], { cwd: dir })).stdout;
+  const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+  const names = (await execa('git', ['ls-tree', '--name-only', commit, folder || '.'], { cwd: dir })).stdout.split('\n');
+  const siblings = names.filter((n) => /\.ya?ml$/.test(n) && n !== file).slice(0, 20);
+  return { fileText: await show(file), siblings: await Promise.all(siblings.map(show)) };
 }
 
 /** The rollout summary without seed 000's "Flux will reconcile automatically" hint: rollbot is on it. */
