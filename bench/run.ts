@@ -1,17 +1,19 @@
 /**
  * `npm run bench`: the rollout, catalog and ack benches in one run, then a summary.
- * BENCH_ONLY=rollout|catalog|ack runs one of them. Timings live here, never in the tests.
+ * BENCH_ONLY=rollout|catalog|ack|live runs one of them. Timings live here, never in the tests.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { runAckBench } from './ack.bench.js';
 import { runRolloutBench } from './rollout.bench.js';
 import { runCatalogBench } from './catalog.bench.js';
+import { runLiveBench } from './live.bench.js';
 import { formatGoals, heading, type BenchOutcome, type GoalCheck } from './support/table.js';
 
 const BENCHES: Record<string, () => Promise<BenchOutcome>> = {
   rollout: () => runRolloutBench(),
   catalog: () => runCatalogBench(),
   ack: () => runAckBench(),
+  live: () => runLiveBench(),
 };
 
 const only = process.env.BENCH_ONLY;
