@@ -98,6 +98,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
           env.redeploy?.notifyChannel || env.redeploy?.webhookUrl ? new SlackRedeployNotifier(client, env.redeploy.notifyChannel, env.redeploy.webhookUrl) : undefined,
         variables,
         clock: options.clock,
+        clusterFor,
       }),
     },
     reporting: new SlackJobReporting(client, {
