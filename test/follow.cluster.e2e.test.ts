@@ -22,6 +22,7 @@ beforeAll(async () => {
   h = await BotHarness.start({
     fluxFiles: clusterFiles('rdebug', { papi: helmRelease('papi', 'ps-1-0000000') }),
     envConfig: { kustomization: 'apps-papi', cluster: { kubeconfig, context: 'rdebug', timeoutMinutes: 2 } },
+    environments: { nokube: { kustomization: 'apps-papi', cluster: { kubeconfig: join(dir, 'missing-kubeconfig') } } },
   });
   await pushImage(registry.url, 'acme/papi', `ps-42-${h.prHeads[42]!.slice(0, 7)}`, { content: 'pr 42' });
   // The API server enforces the Helm chart's ClusterRole: the follower must manage with exactly that.
@@ -108,5 +109,12 @@ describe('following /rollout into the cluster', () => {
     await h.user.slashCommand({ command: '/rollout', text: 'papi 43', channel: 'C_LIVE', user: 'U_BOB' });
     const failed = await waitForNew(before, /container papi in pod papi-\S+ is in CrashLoopBackOff after 1 restart, last exit: Error \(exit code 3\)/);
     expect(JSON.stringify(failed.blocks)).toContain('Roll back to ps-42-');
+  });
+
+  it('says the push landed but following could not start when the kubeconfig is missing', async () => {
+    const before = snapshot();
+    await h.user.slashCommand({ command: '/rollout', text: `papi 42 --env nokube --sha ${h.prHeads[42]}`, channel: 'C_LIVE', user: 'U_BOB' });
+    const failed = await waitForNew(before, /Pushed papi ps-42-\w{7}, but rollbot could not follow it into the cluster: environments\.nokube\.cluster\.kubeconfig: \S+missing-kubeconfig does not exist/);
+    expect(stepLine(failed, 'Push')).toMatch(/^✅/);
   });
 });

@@ -8,8 +8,10 @@ import type { Clock } from '../../core/progress.js';
 import type { JobProcessor } from '../job-processor.js';
 import type { ResultButton } from '../job-reporter.js';
 import { reportFailure } from '../user-errors.js';
+import { UnrecoverableError } from 'bullmq';
+import { isRollbotError } from '../../core/errors.js';
 import type { FollowJobData } from './follow-job-data.js';
-import { escapedSteps, liveLine, notLiveLine, ROLLBACK_ACTION } from './follow-messages.js';
+import { escapedSteps, liveLine, notLiveLine, pendingFollowSteps, ROLLBACK_ACTION } from './follow-messages.js';
 
 export interface FollowProcessorDeps {
   config: LoadedConfig;
@@ -32,6 +34,8 @@ export function rollbackButton(data: Pick<FollowJobData, 'env' | 'service' | 'pr
 export function followProcessor(deps: FollowProcessorDeps): JobProcessor<FollowJobData> {
   const clock = deps.clock ?? Date.now;
   return async (data, attempt, reporter) => {
+    // The message as the rollout left it, so any outcome below keeps its steps.
+    reporter.progress({ title: data.title, steps: [...data.steps, ...pendingFollowSteps(deps.config.environments[data.env]?.cluster?.reconcile ?? true)] });
     try {
       const env = environmentOf(deps.config, data.env);
       if (!env.cluster) throw new InvalidInput(`Environment '${env.name}' has no \`cluster:\` settings any more, so rollbot cannot follow ${data.service} into it.`);
@@ -69,6 +73,12 @@ export function followProcessor(deps: FollowProcessorDeps): JobProcessor<FollowJ
       }
       return { outcome: result.outcome, afterPushMs: result.afterPushMs, watchRequests: result.watchRequests };
     } catch (error) {
+      // The push itself succeeded: say so, and why following did not work (a missing kubeconfig…).
+      if (isRollbotError(error) && !error.transient) {
+        const text = `Pushed ${data.service} ${data.tag}, but rollbot could not follow it into the cluster: ${error.userMessage}`;
+        await reporter.fail(`❌ ${text}\n\n${data.summary}`);
+        throw new UnrecoverableError(text);
+      }
       return reportFailure(error, attempt, reporter);
     }
   };
