@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the rollout, catalog and ack benches in one run, then a summary.
- * BENCH_ONLY=rollout|rollout-homelab|catalog|ack|batch|memory runs one of them. Timings live here, never in the tests.
+ * BENCH_ONLY=rollout|rollout-homelab|catalog|ack|batch|memory|live runs one of them. Timings live here, never in the tests.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { runAckBench } from './ack.bench.js';
@@ -8,6 +8,7 @@ import { runRolloutBench } from './rollout.bench.js';
 import { runCatalogBench } from './catalog.bench.js';
 import { runBatchBench } from './batch.bench.js';
 import { runMemoryBench } from './memory.bench.js';
+import { runLiveBench } from './live.bench.js';
 import { formatGoals, heading, type BenchOutcome, type GoalCheck } from './support/table.js';
 
 const BENCHES: Record<string, () => Promise<BenchOutcome>> = {
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchOutcome>> = {
   ack: () => runAckBench(),
   batch: () => runBatchBench(),
   memory: () => runMemoryBench(),
+  live: () => runLiveBench(),
 };
 
 const only = process.env.BENCH_ONLY;

@@ -236,3 +236,27 @@ describe('Dockerfile and docker-compose.yml', () => {
     expect(worker.depends_on.redis.condition).toBe('service_healthy');
   });
 });
+
+describe('the chart\'s ClusterRole for following rollouts', () => {
+  const plain = templates['clusterrole.yaml']!.split('\n').filter((l) => !l.trim().startsWith('{{')).join('\n').replace(/\{\{[^}]*\}\}/g, 'x');
+  const role = parseAllDocuments(plain)[0]!.toJS() as Yaml;
+  const rules = role.rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
+
+  it('reads and watches, and patches only Flux sources and Kustomizations', () => {
+    expect(role.kind).toBe('ClusterRole');
+    for (const rule of rules) expect(rule.verbs).toEqual(expect.arrayContaining(['get', 'list', 'watch']));
+    const patching = rules.filter((r) => r.verbs.includes('patch'));
+    expect(patching.map((r) => r.apiGroups).flat().sort()).toEqual(['kustomize.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io']);
+    expect(rules.flatMap((r) => r.verbs).filter((v) => !['get', 'list', 'watch', 'patch'].includes(v))).toEqual([]);
+  });
+
+  it('is exactly what the emulated API server needs to let the follower work', async () => {
+    const { allows } = await import('../src/kube-emulator/rbac.js');
+    expect(allows(rules, 'patch', 'source.toolkit.fluxcd.io', 'gitrepositories')).toBe(true);
+    expect(allows(rules, 'patch', 'kustomize.toolkit.fluxcd.io', 'kustomizations')).toBe(true);
+    expect(allows(rules, 'watch', 'helm.toolkit.fluxcd.io', 'helmreleases')).toBe(true);
+    expect(allows(rules, 'watch', '', 'pods')).toBe(true);
+    expect(allows(rules, 'patch', 'helm.toolkit.fluxcd.io', 'helmreleases')).toBe(false);
+    expect(allows(rules, 'patch', 'apps', 'deployments')).toBe(false);
+  });
+});

@@ -20,7 +20,7 @@ describe('pipeline definitions', () => {
   });
 
   it.each([
-    [{ phases: [{ name: 'DEPLOY', type: 'shell', command: 'x' }] }, "redeploy.yaml: 'phases[0].type' must be one of run, env-check, git-sync, worktree, health, version-check, notify, sequence (the phase type)."],
+    [{ phases: [{ name: 'DEPLOY', type: 'shell', command: 'x' }] }, "redeploy.yaml: 'phases[0].type' must be one of run, env-check, git-sync, worktree, health, version-check, notify, flux-ready, sequence (the phase type)."],
     [{ phases: [{ name: 'deploy', type: 'run', command: 'x' }] }, "redeploy.yaml: 'phases[0].name' must be an UPPER_SNAKE phase name like PIN_UPDATE."],
     [{ phases: [{ name: 'DEPLOY', type: 'run' }] }, "redeploy.yaml: 'phases[0].command' is missing; add it (expected string)."],
     [{ phases: [{ name: 'DEPLOY', type: 'run', command: 'x', args: ['--port', 8080] }] }, `redeploy.yaml: 'phases[0].args[1]' is a number; quote it in YAML ("...") so it is used as text.`],

@@ -7,6 +7,7 @@ import { handleAction, type ActionReply } from './handlers/action-handler.js';
 import { handleFlux } from './handlers/flux-handler.js';
 import { handleLock } from './handlers/lock-handler.js';
 import { handleAudit } from './handlers/audit-handler.js';
+import { handleStatus } from './handlers/status-handler.js';
 import { handleRelease, handleReject } from './handlers/release-handler.js';
 import { handleRedeploy } from './handlers/redeploy-handler.js';
 import { handleRollout } from './handlers/rollout-handler.js';
@@ -77,6 +78,8 @@ export class CommandRouter {
       case 'unfreeze':
       case 'freezes':
         return handleFreeze(this.deps, command, ctx);
+      case 'status':
+        return handleStatus(this.deps, command, ctx);
     }
   }
 

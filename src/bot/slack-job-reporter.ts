@@ -64,6 +64,11 @@ export class SlackJobReporting implements JobReporterFactory {
         // A text-only reply: under the 4,000 characters chat.postMessage advises, cut at a line end.
         await client.chat.postMessage({ channel: origin.channel, thread_ts: threadTs, text: truncate(text, MAX_MESSAGE_TEXT - 100) });
       },
+      async messageTs() {
+        if (!message.postedTs) message.set(progressMessage(latest, origin.user));
+        await message.flush();
+        return message.postedTs;
+      },
       progress(snapshot) {
         latest = snapshot;
         message.set(progressMessage(snapshot, origin.user));

@@ -34,7 +34,9 @@ export async function runLocal(options: EnvOptions, configPath: string | undefin
 Open ${local.consoleUrl}: a Slack-like console (switch users to approve releases).
 Or from another terminal (channel C_DEPLOY is bound to rdebug, C_RELEASE to prod):
   npx rollbot say "/rollout papi"                 (alice's open PR on the emulated GitHub; --user U_BOB has two to pick from)
-  npx rollbot say "/rollout papi 42"
+  npx rollbot say "/rollout papi 42"              (followed into the emulated cluster until live)
+  npx rollbot say "/rollout papi 43"              (its image was never built: ImagePullBackOff, Roll back)
+  npx rollbot say "/status papi"
   npx rollbot say "@rollbot what namespace is papi in?"
   npx rollbot say "/history papi"    then    npx rollbot say "/rollback papi"
   npx rollbot say --channel C_RELEASE "/release papi <sha>"      (a papi commit: git -C <demo>/sources/papi.git log)

@@ -60,6 +60,7 @@ async function createSourceRepo(root: string, name: string): Promise<void> {
     await git(work, ...identity, 'commit', '--quiet', '-m', `feat(${name}): ${change}`);
   }
   await git(work, 'push', '--quiet', url, 'main');
+  // PR #43's image is never built: rolling it out ends in ImagePullBackOff.
   for (const pr of [41, 42, 43]) {
     await git(work, 'checkout', '--quiet', '-B', `feature-${pr}`, 'main');
     await writeFile(join(work, `feature-${pr}.txt`), `PR ${pr}\n`);
@@ -80,6 +81,10 @@ environments:
     fluxRoot: clusters/rdebug
     catalog: ${join(root, 'services-catalog.json')}
     sourceRepo: ${sources}
+    cluster:                  # local mode runs an emulated cluster (Flux + kubelet) for rdebug
+      kubeconfig: ${join(root, 'kubeconfig')}
+      context: demo-rdebug
+      timeoutMinutes: 5
     redeploy:
       pipelines: ${join(root, 'redeploy.yaml')}
       workdir: ${root}
@@ -132,13 +137,14 @@ function registryPortOf(configText: string): number {
 export async function ensureDemoEnvironment(root: string, options: { registryPort?: number } = {}): Promise<DemoEnvironment> {
   const configPath = join(root, 'rollbot.yaml');
   const fluxRepo = join(root, 'flux-config.git');
-  if (!existsSync(join(root, '.demo-complete'))) {
+  // v2: PR #43 and the emulated cluster; an older demo is made again.
+  if (!existsSync(join(root, '.demo-complete-v2'))) {
     await rm(root, { recursive: true, force: true });
     await mkdir(root, { recursive: true });
     for (const svc of DEMO_SERVICES) await createSourceRepo(root, svc.name);
     const { mainCommits } = await readHeads(root);
     // Prod runs each service's first main build; the later builds are in the registry, ready to release.
-    await pushTree(root, fluxRepo, demoFluxFiles((service) => demoBuildTag(mainCommits[service]![0]!, 0)), 'Initial Flux layout');
+    await pushTree(root, fluxRepo, demoFluxFiles((service) => demoBuildTag(mainCommits[service]![0]!, 0), fluxRepo), 'Initial Flux layout');
     await pushTree(root, join(root, 'runtime-infra.git'), { 'README.md': '# runtime infra (demo)\n', 'Dockerfile.runtime': 'FROM python:3.12-slim\n' }, 'initial');
     await git(root, 'clone', '--quiet', join(root, 'runtime-infra.git'), join(root, 'runtime-infra'));
     await writeFiles(root, DEMO_TOOLS);
@@ -147,10 +153,15 @@ export async function ensureDemoEnvironment(root: string, options: { registryPor
     await writeFile(join(root, 'services-catalog.json'), demoCatalog(fluxRepo, 'rdebug'));
     await writeFile(join(root, 'services-catalog-prod.json'), demoCatalog(fluxRepo, 'prod'));
     await writeFile(configPath, configYaml(root, options.registryPort ?? 5055));
-    await writeFile(join(root, '.demo-complete'), new Date().toISOString());
+    await writeFile(join(root, '.demo-complete-v2'), new Date().toISOString());
   }
   const heads = await readHeads(root);
-  const images = DEMO_SERVICES.flatMap((svc) => heads.mainCommits[svc.name]!.map((sha, i) => ({ name: `acme/${svc.name}`, tag: demoBuildTag(sha, i) })));
+  const images = DEMO_SERVICES.flatMap((svc) => [
+    ...heads.mainCommits[svc.name]!.map((sha, i) => ({ name: `acme/${svc.name}`, tag: demoBuildTag(sha, i) })),
+    // What rdebug runs at first, and the PR builds CI made (#41, #42; #43 never built).
+    { name: `acme/${svc.name}`, tag: 'ps-1-0000000' },
+    ...[41, 42].map((pr) => ({ name: `acme/${svc.name}`, tag: `ps-${pr}-${heads.pullRequests[svc.name]![pr]!.slice(0, 7)}` })),
+  ]);
   const port = registryPortOf(await readFile(configPath, 'utf8'));
   return { root, configPath, fluxRepo, registry: { dir: join(root, 'registry'), port, images }, ...heads };
 }

@@ -64,7 +64,8 @@ spec:
  * Two clusters in one repo, like the fluxcd examples: rdebug (rollouts of PR builds) and prod
  * (approved releases of main builds). Each service folder has a Flux Kustomization of its own.
  */
-export function demoFluxFiles(prodTag: (service: string) => string): Record<string, string> {
+export function demoFluxFiles(prodTag: (service: string) => string, fluxUrl = 'ssh://git@example.com/acme/flux-config'): Record<string, string> {
+  // What `flux bootstrap --path clusters/rdebug` commits: the source and the Kustomization syncing it.
   const files: Record<string, string> = {
     'clusters/rdebug/flux-system/gotk-sync.yaml': `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
@@ -72,10 +73,23 @@ metadata:
   name: flux-system
   namespace: flux-system
 spec:
-  interval: 1m
+  interval: 1m0s
   ref:
     branch: main
-  url: ssh://git@example.com/acme/flux-config
+  url: ${fluxUrl}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m0s
+  path: ./clusters/rdebug
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
 `,
   };
   for (const cluster of ['rdebug', 'prod'] as const) {
@@ -83,12 +97,21 @@ spec:
       const dir = `clusters/${cluster}/apps/${svc.name}`;
       const tag = cluster === 'prod' ? prodTag(svc.name) : 'ps-1-0000000';
       files[`clusters/${cluster}/flux/apps-${svc.name}.yaml`] = fluxKustomization(`apps-${svc.name}`, `./${dir}`);
+      // A values file reaches its HelmRelease as a generated ConfigMap that helm-controller watches.
       files[`${dir}/kustomization.yaml`] = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 namespace: ${svc.namespace}
 resources:
   - helmrelease.yaml
-`;
+${svc.layout === 'values' ? `configMapGenerator:
+  - name: ${svc.name}-values
+    files:
+      - values.yaml
+generatorOptions:
+  disableNameSuffixHash: true
+  labels:
+    reconcile.fluxcd.io/watch: Enabled
+` : ''}`;
       if (svc.layout === 'helmrelease') files[`${dir}/helmrelease.yaml`] = helmRelease(svc, tag);
       else {
         files[`${dir}/helmrelease.yaml`] = helmRelease(svc, null);

@@ -1,8 +1,10 @@
 import type { FluxCommand } from '../core/commands/command.js';
 import type { RedeployArgs } from '../core/pipeline/args.js';
 import type { HistoryJobData, LockJobData, RollbackJobData } from './guard-job-data.js';
+import type { FollowJobData } from './follow/follow-job-data.js';
 
 export type { HistoryJobData, LockJobData, RollbackJobData } from './guard-job-data.js';
+export type { FollowJobData };
 
 /**
  * Job payloads are plain JSON: a job can be retried by any worker, after any restart. Each carries
@@ -22,8 +24,10 @@ export interface RolloutJobData {
   origin: JobOrigin;
   env: string;
   service: string;
-  pr: number;
+  /** Absent for a roll back, which sets `tag` (the previous one) instead. */
+  pr?: number;
   sha?: string;
+  tag?: string;
   dryRun: boolean;
   /** Where to write (`file:path`), picked by the requester after an ambiguous rollout. */
   site?: string;
@@ -79,5 +83,23 @@ export interface RedeployJobData {
   commandName: string;
 }
 
-export type RollbotJobData = RolloutJobData | CatalogJobData | FluxJobData | ReleaseJobData | RedeployJobData | HistoryJobData | RollbackJobData | LockJobData;
+/** `/status <service>`: git and cluster, read in a worker (the cluster may be slow to answer). */
+export interface StatusJobData {
+  kind: 'status';
+  origin: JobOrigin;
+  env: string;
+  service: string;
+}
+
+export type RollbotJobData =
+  | RolloutJobData
+  | CatalogJobData
+  | FluxJobData
+  | ReleaseJobData
+  | RedeployJobData
+  | HistoryJobData
+  | RollbackJobData
+  | LockJobData
+  | FollowJobData
+  | StatusJobData;
 export type RollbotJobKind = RollbotJobData['kind'];

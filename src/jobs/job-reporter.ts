@@ -25,6 +25,8 @@ export interface JobReporter extends Reporter {
   fail(message: string, options?: { willRetry?: boolean; buttons?: ResultButton[] }): Promise<void>;
   /** A reply in the thread of the job's message: long output never goes into the message itself. */
   reply(text: string): Promise<void>;
+  /** Posts the message if needed and returns its ts, so a follow-up job can keep updating it. */
+  messageTs?(): Promise<string | undefined>;
 }
 
 export interface JobContext {

@@ -8,6 +8,8 @@ export const QUEUE_NAMES = {
   history: 'rollbot-history',
   rollback: 'rollbot-rollback',
   lock: 'rollbot-lock',
+  follow: 'rollbot-follow',
+  status: 'rollbot-status',
 } as const;
 
 export const DEFAULT_PREFIX = 'rollbot';

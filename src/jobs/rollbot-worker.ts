@@ -14,6 +14,8 @@ export interface WorkerOptions {
   concurrency: number;
   /** Per-kind concurrency instead of `concurrency` (batched rollouts mostly wait, so they can be many). */
   concurrencyOf?: Partial<Record<RollbotJobKind, number>>;
+  /** Cluster follow-ups per worker (they mostly wait on watches). */
+  followConcurrency?: number;
   prefix?: string;
   /** How long a job's lock lives without renewal; a killed worker's job is recovered after it. */
   lockDurationMs?: number;
@@ -33,7 +35,8 @@ export class RollbotWorker {
       const worker = new Worker<RollbotJobData>(QUEUE_NAMES[kind], (job) => this.process(job), {
         connection: o.connection,
         prefix: o.prefix ?? DEFAULT_PREFIX,
-        concurrency: o.concurrencyOf?.[kind] ?? o.concurrency,
+        // Batched rollouts and cluster follow-ups wait, not compute: many at once, without starving the rest.
+        concurrency: o.concurrencyOf?.[kind] ?? (kind === 'follow' ? Math.max(o.concurrency, o.followConcurrency ?? 50) : o.concurrency),
         lockDuration: o.lockDurationMs ?? 30_000,
         stalledInterval: o.stalledIntervalMs ?? 30_000,
         // A job recovered after a crash runs again; processors are idempotent (request trailers, locks).

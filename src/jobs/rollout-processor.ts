@@ -12,6 +12,7 @@ import type { FreezeGuard } from './guard/freeze-guard.js';
 import { ROLLBACK_ACTION, rollbackButtonValue } from './guard-actions.js';
 import type { JobReporter, ResultButton } from './job-reporter.js';
 import type { RepoBatcher } from './repo-batcher.js';
+import { recordingSnapshots, shouldFollow, startFollow, summaryWhileFollowing, type FollowStarterDeps } from './follow/start-follow.js';
 
 /** Remembers whether this job's push went through (a failure after it leaves something to roll back). */
 function watchPush(reporter: JobReporter): { reporter: JobReporter; pushed: () => boolean } {
@@ -37,6 +38,8 @@ export function rolloutProcessor(deps: {
   clock?: () => number;
   /** Applies rollouts of one repository together (one push); without it each rollout pushes alone. */
   batcher?: Pick<RepoBatcher, 'rollout'>;
+  /** Follows a pushed commit into the cluster (environments with `cluster:`). */
+  follow?: FollowStarterDeps;
 }): JobProcessor<RolloutJobData> {
   return async (data, attempt, jobReporter) => {
     const watched = watchPush(jobReporter);
@@ -46,12 +49,30 @@ export function rolloutProcessor(deps: {
       // Checked again here: the lock may have been taken while the job waited in the queue.
       if (!data.dryRun) await deps.locks.assertMayDeploy(env.name, data.origin.user);
       if (!data.dryRun && !data.force) await deps.freezes?.check(env, data.origin.user, false, (deps.clock ?? Date.now)(), `rollout of ${data.service}`);
+      const recorded = recordingSnapshots(reporter);
       const result = await (deps.batcher ?? deps.engine).rollout(
         env,
-        { service: data.service, pr: data.pr, sha: data.sha, pullRequest: data.pull, dryRun: data.dryRun, requestedBy: data.origin.user, requestId: attempt.jobId, site: data.site },
-        reporter,
+        {
+          service: data.service,
+          pr: data.pr,
+          sha: data.sha,
+          tag: data.tag,
+          pullRequest: data.pull,
+          dryRun: data.dryRun,
+          requestedBy: data.origin.user,
+          requestId: attempt.jobId,
+          site: data.site,
+          ...(data.tag && data.pr === undefined ? { title: `Roll back ${data.service} to ${data.tag} in ${env.name}` } : {}),
+        },
+        recorded,
       );
-      await reporter.succeed(rolloutSummary(result, 'mrkdwn'));
+      const summary = rolloutSummary(result, 'mrkdwn');
+      // After the push, outside the engine's lock: a job of its own follows the commit into the cluster.
+      if (deps.follow && recorded.last && shouldFollow(env, result)) {
+        await startFollow(deps.follow, { env, result, origin: data.origin, reporter, snapshot: recorded.last, summary: summaryWhileFollowing(summary), rollback: env.allowRollout });
+        return result;
+      }
+      await reporter.succeed(summary);
       return result;
     } catch (error) {
       if (error instanceof AmbiguousImageSite) {

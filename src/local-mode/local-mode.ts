@@ -11,6 +11,8 @@ import { freePort, RedisProcess } from './redis-process.js';
 import { startDemoRegistry } from './demo-registry.js';
 import { startDemoGitHub } from './demo-github.js';
 import type { GitHubEmulator } from '../github-emulator/index.js';
+import { startDemoCluster } from './demo-cluster.js';
+import type { KubeEmulator } from '../kube-emulator/index.js';
 
 export const LOCAL_SIGNING_SECRET = 'rollbot-local-signing-secret';
 export const LOCAL_BOT_TOKEN = 'xoxb-rollbot-local';
@@ -59,6 +61,8 @@ export interface LocalMode {
   bot: RunningBot;
   worker: RunningWorker;
   redisUrl: string;
+  /** The demo's emulated rdebug cluster. */
+  cluster?: KubeEmulator;
   stop(): Promise<void>;
 }
 
@@ -78,6 +82,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   // The demo's source repos get their PRs on an emulated GitHub, so `/rollout papi` finds them.
   const github = demo ? await startDemoGitHub(demo, config) : undefined;
   if (github) log(`GitHub emulator on ${github.emulator.baseUrl} (acme/<service>: alice has PR #41, bob #42 and draft #43)`);
+  const cluster = demo && registry ? await startDemoCluster(demo, registry, log) : undefined;
 
   let redis: RedisProcess | undefined;
   let redisUrl = options.redisUrl;
@@ -133,11 +138,13 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     bot,
     worker,
     redisUrl,
+    cluster,
     async stop() {
       await consoleServer.stop();
       await worker.stop();
       await bot.stop();
       await emulator.stop();
+      await cluster?.stop();
       await registry?.stop();
       await github?.stop();
       await redis?.stop();

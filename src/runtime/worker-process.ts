@@ -32,6 +32,10 @@ import { FreezeStore } from '../jobs/guard/freeze-store.js';
 import { historyProcessor } from '../jobs/history-processor.js';
 import { rollbackProcessor } from '../jobs/rollback-processor.js';
 import { lockProcessor } from '../jobs/lock-processor.js';
+import { followProcessor } from '../jobs/follow/follow-processor.js';
+import { statusProcessor } from '../jobs/status-processor.js';
+import { clusterPortFor } from './cluster-ports.js';
+import { CommitAncestry } from '../adapters/kubernetes/commit-ancestry.js';
 
 export interface WorkerProcessOptions {
   config: LoadedConfig;
@@ -99,14 +103,26 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   // The bot checked break-glass membership before queuing a forced job; workers only see freezes.
   const freezes = new FreezeGuard(new FreezeStore(redis));
   const audit = new AuditLog(redis);
+  const follow = { engine, catalogEntry: catalogs.entry.bind(catalogs), enqueue: queues.enqueue.bind(queues), clock: options.clock };
+  const ancestry = new CommitAncestry(options.config.dataDir);
+  const clusterFor = clusterPortFor(options.config);
+  const approvals = new ApprovalStore(redis);
+  const publisher = new SlackApprovalPublisher(client);
+  const showOnApproval = async (id: string, live: { state: 'live' | 'failed'; text: string }) => {
+    const state = await approvals.get(id);
+    if (!state) return;
+    await approvals.recordResult(id, { ...state.result, live });
+    await publisher.refresh((await approvals.get(id))!);
+  };
   const releaseDeps = {
     config: options.config,
     engine,
     catalogs,
-    approvals: new ApprovalStore(redis),
+    approvals,
     locks,
     audit,
-    publisher: new SlackApprovalPublisher(client),
+    publisher,
+    follow,
     enqueue: (data: Parameters<JobEnqueuer['enqueue']>[0] & { kind: 'release' }, key: string, delayMs?: number) => queues.enqueue(data, key, delayMs),
     secrets: variables,
     integrations: releaseIntegrations(options.config, variables, githubTokens),
@@ -116,7 +132,9 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const worker = new RollbotWorker({
     connection: connections.queues,
     processors: {
-      rollout: rolloutProcessor({ config: options.config, engine, locks, freezes, clock, batcher }),
+      rollout: rolloutProcessor({ config: options.config, engine, locks, freezes, clock, batcher, follow }),
+      status: statusProcessor({ config: options.config, engine, catalogEntry: catalogs.entry.bind(catalogs), clusterFor }),
+      follow: followProcessor({ config: options.config, clusterFor, contains: (env, commit, sha) => ancestry.contains(env, commit, sha), clock: options.clock, showOnApproval }),
       catalog: catalogProcessor({ config: options.config, engine, catalogs, queue: () => queues.queue('catalog') }),
       flux: fluxProcessor({ config: options.config, catalogs }),
       release: releaseProcessor(releaseDeps),
@@ -130,6 +148,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
           env.redeploy?.notifyChannel || env.redeploy?.webhookUrl ? new SlackRedeployNotifier(client, env.redeploy.notifyChannel, env.redeploy.webhookUrl) : undefined,
         variables,
         clock: options.clock,
+        clusterFor,
       }),
     },
     reporting: new SlackJobReporting(client, {

@@ -34,6 +34,10 @@ export interface HarnessOptions {
   socketMode?: boolean;
   /** Sentinel or Cluster the test started, instead of a private redis-server. */
   redisTarget?: RedisTarget;
+  /** More keys for the release environment `live` (e.g. its cluster). */
+  liveEnvConfig?: Record<string, unknown>;
+  /** The Flux repo's files instead of the default layout (e.g. one a cluster emulator reconciles). */
+  fluxFiles?: Record<string, string>;
 }
 
 /** Seed 003's catalog, pointing at the harness's Flux layout. */
@@ -96,7 +100,7 @@ export class BotHarness {
       await h.socket.start();
       h.emulator.attachSocketMode(h.socket);
     }
-    h.flux = await BareRepo.create(h.root, {
+    h.flux = await BareRepo.create(h.root, options.fluxFiles ?? {
       'clusters/rdebug/apps/papi/values.yaml': valuesFile('papi', 'ps-1-0000000'),
       'clusters/rdebug/apps/papi/helmrelease.yaml': helmReleaseWithValuesFrom('papi', 'runwhen-local'),
       'clusters/rdebug/apps/frontend/helmrelease.yaml': helmRelease('frontend', 'ps-1-0000000'),
@@ -118,7 +122,7 @@ export class BotHarness {
         environments: {
           rdebug: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), kustomization: 'apps', ...perEnv },
           prod: { fluxGitRepo: h.flux.url, sourceRepo: join(h.root, '{service}.git'), readOnly: true, ...perEnv },
-          ...(h.release?.environments(h.flux.url, join(h.root, '{service}.git')) ?? {}),
+          ...(h.release?.environments(h.flux.url, join(h.root, '{service}.git'), options.liveEnvConfig) ?? {}),
           ...Object.fromEntries(Object.entries(typeof options.environments === 'function' ? options.environments({ root: h.root, sourceRepo: join(h.root, '{service}.git'), release: h.release }) : (options.environments ?? {})).map(([name, env]) => [name, { fluxGitRepo: h.flux.url, ...env }])),
         },
         ...(h.release?.topLevelConfig ?? {}),
@@ -186,7 +190,7 @@ export class BotHarness {
     return this.emulator.waitFor(() => this.botMessages(channel).find((m) => pattern.test(messageText(m))), timeoutMs);
   }
 
-  async queuedJobCount(kind: 'rollout' | 'catalog' | 'flux' | 'release' | 'redeploy' = 'rollout'): Promise<number> {
+  async queuedJobCount(kind: 'rollout' | 'catalog' | 'flux' | 'release' | 'redeploy' | 'follow' = 'rollout'): Promise<number> {
     const counts = await this.bot.enqueuer.queue(kind).getJobCounts();
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }

@@ -22,7 +22,7 @@ export interface ReleaseFixture {
   pushBuild(sha: string): Promise<string>;
   variables: Record<string, string>;
   topLevelConfig: Record<string, unknown>;
-  environments(fluxGitRepo: string, sourceRepo: string): Record<string, unknown>;
+  environments(fluxGitRepo: string, sourceRepo: string, extra?: Record<string, unknown>): Record<string, unknown>;
   stop(): Promise<void>;
 }
 
@@ -57,8 +57,8 @@ export async function startReleaseFixture(root: string, emulator: SlackWebApiEmu
       github: { baseUrl: github.baseUrl, tokenEnv: 'GITHUB_TOKEN' },
       jira: { baseUrl: jira.baseUrl, email: 'bot@acme.com', apiTokenEnv: 'JIRA_API_TOKEN' },
     },
-    environments: (fluxGitRepo, sourceRepo) => ({
-      live: { fluxGitRepo, sourceRepo, allowRollout: false, release: release({ required: 1 }) },
+    environments: (fluxGitRepo, sourceRepo, extra = {}) => ({
+      live: { fluxGitRepo, sourceRepo, allowRollout: false, release: release({ required: 1 }), ...extra },
       live2: { fluxGitRepo, sourceRepo, release: release({ required: 2 }) },
       livech: { fluxGitRepo, sourceRepo, release: release({ required: 1, channel: 'C_APPROVALS' }) },
       livepr: {

@@ -70,7 +70,7 @@ function statusLine(state: ApprovalState): string | null {
       return '✅ *Approved* — applying…';
     case 'applied':
       if (r?.pullRequest) return `🚀 *Applied*: pull request ${link(r.pullRequest.url, `#${r.pullRequest.number}`)} opened${r.ticket ? ` · ticket ${link(r.ticket.url, r.ticket.key)}` : ''}`;
-      return `🚀 *Applied*: ${r?.unchanged ? 'the Flux repo already had this tag' : `commit \`${escapeMrkdwn(r?.commit?.slice(0, 7) ?? '')}\` pushed to \`${escapeMrkdwn(r?.branch ?? '')}\``}${r?.ticket ? ` · ticket ${link(r.ticket.url, r.ticket.key)}` : ''}`;
+      return `🚀 *Applied*: ${r?.unchanged ? 'the Flux repo already had this tag' : `commit \`${escapeMrkdwn(r?.commit?.slice(0, 7) ?? '')}\` pushed to \`${escapeMrkdwn(r?.branch ?? '')}\``}${r?.ticket ? ` · ticket ${link(r.ticket.url, r.ticket.key)}` : ''}${r?.live ? `\n${r.live.text}` : ''}`;
     case 'rejected':
       return `🚫 *Rejected* by ${mention(state.rejectedBy ?? '')}${state.statusAt ? ` ${slackDate(state.statusAt)}` : ''}: ${escapeMrkdwn(state.reason ?? '')}`;
     case 'expired':

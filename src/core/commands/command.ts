@@ -15,6 +15,7 @@ export type Command =
   | { kind: 'unlock'; env: string; force: boolean }
   | { kind: 'locks' }
   | { kind: 'audit'; service?: string; limit: number }
+  | { kind: 'status'; service: string; env?: string }
   | { kind: 'help'; topic?: string; reason?: string };
 
 export type ServicesCommand =

@@ -52,6 +52,14 @@ function parseRollout(args: string[]): Command {
   };
 }
 
+function parseStatus(args: string[]): Command {
+  const { values, positionals } = parseFlags('status', args, { env: { type: 'string', short: 'e' } });
+  const [service, ...extra] = positionals;
+  if (!service) throw new InvalidInput(`Which service? Usage: ${USAGE.status}`);
+  if (extra.length) tooMany('status', extra);
+  return { kind: 'status', service: validateServiceName(service), env: values.env === undefined ? undefined : validateEnvironmentName(String(values.env)) };
+}
+
 function parseRwenv(args: string[]): Command {
   const [action = 'cur', name, ...extra] = args;
   if (extra.length) tooMany('rwenv', extra);
@@ -246,6 +254,8 @@ export function parseCommand(text: string, options: { slashCommand?: string } = 
     case 'unfreeze':
     case 'freezes':
       return parseFreeze(verb, args);
+    case 'status':
+      return parseStatus(args);
     case undefined:
     case 'help':
     case 'rollbot':

@@ -11,6 +11,7 @@ export const USAGE: Record<string, string> = {
     '`/services` lists services, `/services <name>` shows one, `/services regenerate [--env <name>] [--save]` rebuilds the catalog from the Flux repo. Ask me "what namespace is papi in?" or "where is frontend defined in flux?".',
   flux: '`/flux get kustomizations|helmreleases|sources|all [--env <name>]`, `/flux reconcile|suspend|resume <kustomization|helmrelease|source> <name> [--env <name>]`.',
   lock: '`/lock <env> [duration] [reason]` (e.g. `/lock prod 2h db migration`) stops rollouts, releases and rollbacks by anyone else until `/unlock <env> [--force]` or the duration ends; `/locks` lists them.',
+  status: '`/status <service> [--env <name>]` shows what runs now: the tag in git, the tag live in the cluster, pods ready, the last reconcile.',
   audit: '`/audit [service] [--limit 20]` shows the latest requests, votes, applies, rollbacks, locks, freezes and forced actions.',
   history: '`/history <service> [--env <name>] [--limit 10]` lists the tags the service had, newest first, with who asked and when; older rows have a Roll back button.',
   rollback: '`/rollback <service> [--env <name>] [--to <tag>] [--force]` sets the previous tag again (or the one named); release-only environments ask for approval first.',

@@ -47,6 +47,7 @@ export function parseConfig(raw: unknown, source: string): LoadedConfig {
     if (env.catalog) env.catalog = resolveFrom(base, env.catalog);
     if (env.sourceRepo) env.sourceRepo = resolveFrom(base, env.sourceRepo);
     if (env.kubeconfig) env.kubeconfig = resolveFrom(base, env.kubeconfig);
+    if (env.cluster?.kubeconfig) env.cluster.kubeconfig = resolveFrom(base, env.cluster.kubeconfig.replace(/^~(?=\/)/, homedir()));
     if (env.catalogRepo) env.catalogRepo.url = resolveFrom(base, env.catalogRepo.url);
     if (env.redeploy) {
       env.redeploy.pipelines = resolveFrom(base, env.redeploy.pipelines);

@@ -3,6 +3,7 @@ import { githubSchema, jiraSchema, releaseSchema } from '../release/release-conf
 import { gitCredentialsShape } from '../credentials/credentials-config.js';
 import { accessRulesShape } from '../permissions/access-rules.js';
 import { freezeSchema, lockSettingsSchema } from '../guard/freeze-config.js';
+import { clusterSchema } from '../cluster/cluster-config.js';
 
 const serviceName = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be a lowercase service name like papi');
 
@@ -88,6 +89,8 @@ export const environmentSchema = z
     ...accessRulesShape,
     /** Change freezes: recurring windows, fixed ranges, and who may `--force` through them. */
     freeze: freezeSchema.optional(),
+    /** The cluster this environment runs on: rollbot follows each change into it until it is live. */
+    cluster: clusterSchema.optional(),
   })
   .strict();
 

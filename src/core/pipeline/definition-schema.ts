@@ -108,6 +108,16 @@ const worktreeBody = {
   timeoutSeconds: seconds(3600).default(300),
 };
 
+const fluxReadyBody = {
+  type: z.literal('flux-ready'),
+  /** Kustomizations that must have applied their source's latest revision (Ready=True). */
+  kustomizations: z.array(template).min(1, 'must list at least one Kustomization, like apps-papi'),
+  namespace: z.string().min(1).default('flux-system'),
+  /** Ask Flux to sync first (`flux reconcile kustomization <ks> --with-source`), so the check sees the latest commit. */
+  reconcile: z.boolean().default(true),
+  timeoutSeconds: seconds(3600).default(600),
+};
+
 const stepCommon = {
   when: conditionSchema.optional(),
   label: z.string().min(1).optional(),
@@ -140,6 +150,8 @@ export const phaseSchema = z.discriminatedUnion('type', [
   z.object({ ...phaseCommon, ...healthBody }).strict(),
   z.object({ ...phaseCommon, ...versionCheckBody }).strict(),
   z.object({ ...phaseCommon, ...notifyBody }).strict(),
+  /** VERIFY through Flux: the environment's cluster (its `cluster:` settings) has applied the change. */
+  z.object({ ...phaseCommon, ...fluxReadyBody }).strict(),
   /** Several checks as one phase (seed 004's VERIFY is health + version-check). */
   z.object({ ...phaseCommon, type: z.literal('sequence'), steps: z.array(stepSchema).min(1, 'must list at least one step') }).strict(),
 ]);

@@ -108,6 +108,7 @@ export class RunExecution {
       ),
       phaseStatuses: () => options.definition.phases.map((p) => [p.name, state.phases[p.name]?.status ?? 'pending']),
       notifier: options.notifier,
+      cluster: options.cluster,
       redact: (text) => this.redactor.redact(text),
     };
   }

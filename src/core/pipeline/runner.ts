@@ -4,6 +4,7 @@ import { planDryRun } from './dry-run.js';
 import { RunAlreadyRunning } from './errors.js';
 import type { RedeployFlags } from './flags.js';
 import type { Notifier } from './notifier.js';
+import type { ClusterPort } from '../cluster/cluster-port.js';
 import { redactorFor } from './redaction.js';
 import { resolveRequest } from './request.js';
 import type { RedeployResult } from './result.js';
@@ -27,6 +28,8 @@ export interface RunPipelineOptions {
   store: RunStateStore;
   reporter?: Reporter;
   notifier?: Notifier;
+  /** The environment's cluster (its `cluster:` settings), for `flux-ready` phases. */
+  cluster?: ClusterPort;
   /** Timestamps and new run ids; waiting (timeouts, health deadlines) uses real time. */
   clock?: Clock;
   /** Relative paths in the pipeline (cwd, repos, worktree) resolve against this. */

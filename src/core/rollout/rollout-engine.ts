@@ -301,7 +301,7 @@ export class RolloutEngine {
    * Runs `read` on the service's file in a freshly synced clone, taking turns with rollouts on it
    * (`/history`, rollback targets). Locates exactly as a rollout would.
    */
-  async inspect<T>(env: EnvironmentConfig, service: string, read: (workspace: FluxWorkspace, located: LocatedFile) => Promise<T>): Promise<T> {
+  async inspect<T>(env: EnvironmentConfig, service: string, read: (workspace: FluxWorkspace, located: LocatedFile, head: string) => Promise<T>): Promise<T> {
     const name = validateServiceName(service);
     const override = env.services[name];
     const fluxPath = override?.fluxPath ?? this.options.catalogEntry?.(env, name)?.fluxPath;
@@ -317,7 +317,7 @@ export class RolloutEngine {
         imagePolicy: override?.imagePolicy,
         scope: await this.scopeOf(env, workspace.dir, head),
       });
-      return read(workspace, located);
+      return read(workspace, located, head);
     });
   }
 

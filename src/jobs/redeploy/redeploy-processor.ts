@@ -9,6 +9,7 @@ import { codeBlock, escapeMrkdwn } from '../../core/mrkdwn.js';
 import { reportFailure } from '../user-errors.js';
 import { readEnvFile } from './env-file.js';
 import { MirroredRunStateStore } from './mirrored-run-state-store.js';
+import type { ClusterPort } from '../../core/cluster/cluster-port.js';
 
 export interface RedeployDeps {
   config: LoadedConfig;
@@ -18,6 +19,8 @@ export interface RedeployDeps {
   /** The worker's variables; only those named in redeploy.passEnv reach the pipeline. */
   variables: Record<string, string | undefined>;
   clock?: () => number;
+  /** The environment's cluster, for `flux-ready` phases (environments with `cluster:`). */
+  clusterFor?: (env: EnvironmentConfig) => ClusterPort;
 }
 
 
@@ -49,6 +52,7 @@ export function redeployProcessor(deps: RedeployDeps): JobProcessor<RedeployJobD
         store,
         reporter,
         notifier: deps.notifierFor(env),
+        ...(env.cluster && deps.clusterFor ? { cluster: deps.clusterFor(env) } : {}),
         clock: deps.clock,
         cwdBase: settings.workdir,
         commandName: data.commandName,

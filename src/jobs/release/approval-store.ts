@@ -31,6 +31,8 @@ export interface ApplyResult {
   unchanged?: boolean;
   pullRequest?: { number: number; url: string };
   ticket?: { key: string; url: string };
+  /** After the apply: following it into the cluster, then live or not (mrkdwn, already escaped). */
+  live?: { state: 'following' | 'live' | 'failed'; text: string };
 }
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'applied' | 'failed';

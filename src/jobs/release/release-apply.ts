@@ -7,9 +7,11 @@ import { releaseSummaryText } from '../../core/release/release-summary.js';
 import type { AttemptInfo } from '../job-processor.js';
 import type { JobReporter } from '../job-reporter.js';
 import type { ApplyResult } from './approval-store.js';
+import type { JobOrigin } from '../job-data.js';
 import type { ReleaseDeps } from './release-processor.js';
 import { releaseSettings } from '../../core/config/environment-settings.js';
 import { rollbackSubject } from '../../core/rollout/rollback.js';
+import { recordingSnapshots, shouldFollow, startFollow } from '../follow/start-follow.js';
 
 /** GitHub and Jira clients, when configured (made by the runtime with their secrets). */
 export interface ReleaseIntegrations {
@@ -22,7 +24,7 @@ export interface ReleaseIntegrations {
  * recovered job finds its own change; a PR branch is derived from the request, and an existing PR is
  * returned rather than opened twice; a ticket is created once and remembered.
  */
-export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id: string, reporter: JobReporter, attempt: AttemptInfo) {
+export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id: string, reporter: JobReporter, attempt: AttemptInfo, origin?: JobOrigin) {
   const state = await deps.approvals.get(id);
   if (!state) throw new InvalidInput('This release request no longer exists (older than 30 days?). Run /release again.');
   if (state.status === 'applied') return { approvalId: id, result: state.result };
@@ -49,6 +51,7 @@ export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id
     }
     const prMode = settings.mode === 'pull-request';
     const branch = prMode ? `deploy/${plan.service}-${Math.floor(request.createdAt / 1000)}` : undefined;
+    const recorded = recordingSnapshots(reporter);
     const rollout = await deps.engine.rollout(
       env,
       {
@@ -62,7 +65,7 @@ export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id
         subject: isRollback ? (was) => rollbackSubject(plan.service, plan.toTag, was) : `release(${plan.service}): ${plan.toTag} to ${env.name}`,
         title: isRollback ? `Apply rollback of ${plan.service} in ${env.name} to ${plan.toTag}` : `Apply release of ${plan.service} ${plan.toTag} to ${env.name}`,
       },
-      reporter,
+      recorded,
     );
     result.commit = rollout.commit;
     result.branch = rollout.branch;
@@ -83,13 +86,20 @@ export async function applyRelease(deps: ReleaseDeps, env: EnvironmentConfig, id
       });
       result.pullRequest = { number: pr.number, url: pr.url };
     }
+    const following = Boolean(deps.follow && recorded.last && shouldFollow(env, rollout));
+    if (following && origin) result.live = { state: 'following', text: '⏳ Following it into the cluster…' };
     await deps.approvals.transition(id, ['approved'], 'applied', deps.clock(), { result: JSON.stringify(result) });
     await deps.publisher.refresh((await deps.approvals.get(id))!);
     const what = result.pullRequest ? `PR #${result.pullRequest.number}` : result.unchanged ? 'already applied' : `commit ${result.commit?.slice(0, 7)}`;
     await deps.audit.append({ type: isRollback ? 'rollback' : 'release.applied', who: request.requester, env: env.name, service: plan.service, detail: `${plan.toTag}: ${what}`, jobId: id, at: deps.clock() });
     const link = result.pullRequest ? `Pull request: ${result.pullRequest.url}` : `Commit \`${result.commit?.slice(0, 7)}\` on \`${result.branch}\``;
-    if (isRollback) await reporter.succeed(escapeMrkdwn(`Rolled back ${plan.service} in ${env.name} to \`${plan.toTag}\` (was \`${plan.fromTag}\`). ${link}`));
-    else await reporter.succeed(escapeMrkdwn(`Released ${plan.service} \`${plan.toTag}\` to ${env.name}. ${link}${result.ticket ? `\nTicket: ${result.ticket.url}` : ''}`));
+    const released = isRollback
+      ? escapeMrkdwn(`Rolled back ${plan.service} in ${env.name} to \`${plan.toTag}\` (was \`${plan.fromTag}\`). ${link}`)
+      : escapeMrkdwn(`Released ${plan.service} \`${plan.toTag}\` to ${env.name}. ${link}${result.ticket ? `\nTicket: ${result.ticket.url}` : ''}`);
+    if (following && origin) {
+      // The follow job finishes this message, and writes the live state onto the approval card.
+      await startFollow(deps.follow!, { env, result: rollout, origin: { ...origin, user: request.requester }, reporter, snapshot: recorded.last!, summary: released, rollback: env.allowRollout, approvalId: id });
+    } else await reporter.succeed(released);
     return { approvalId: id, result, pushAttempts: rollout.pushAttempts };
   } catch (error) {
     const final = !(isRollbotError(error) && error.transient) || attempt.attempt >= attempt.attempts;

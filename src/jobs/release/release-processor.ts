@@ -25,6 +25,7 @@ import type { ApprovalStore } from './approval-store.js';
 import type { AuditLog } from './audit-log.js';
 import type { DeployLocks } from './deploy-locks.js';
 import { applyRelease, type ReleaseIntegrations } from './release-apply.js';
+import type { FollowStarterDeps } from '../follow/start-follow.js';
 import { RELEASE_RETRY_ACTION } from './release-actions.js';
 import type { FreezeGuard } from '../guard/freeze-guard.js';
 
@@ -43,6 +44,8 @@ export interface ReleaseDeps {
   clock: () => number;
   /** Freezes stop applies too; absent in setups without them. */
   freezes?: FreezeGuard;
+  /** Follow an applied release into the cluster (environments with `cluster:`). */
+  follow?: FollowStarterDeps;
 }
 
 
@@ -55,7 +58,7 @@ export function releaseProcessor(deps: ReleaseDeps): JobProcessor<ReleaseJobData
         case 'prepare':
           return await prepare(deps, env, data, attempt, reporter);
         case 'apply':
-          return await applyRelease(deps, env, data.approvalId!, reporter, attempt);
+          return await applyRelease(deps, env, data.approvalId!, reporter, attempt, data.origin);
         case 'expire':
           return await expire(deps, data.approvalId!);
       }

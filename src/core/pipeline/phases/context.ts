@@ -5,6 +5,7 @@ import type { Notifier } from '../notifier.js';
 import { substitute, type Placeholder } from '../placeholders.js';
 import type { PhaseRecord, PhaseStatus } from '../state.js';
 import type { VersionPin } from '../versions.js';
+import type { ClusterPort } from '../../cluster/cluster-port.js';
 
 /** Expands templates from a definition: text (arguments, URLs) and paths (relative to cwdBase). */
 export interface Templates {
@@ -28,6 +29,8 @@ export interface PhaseContext {
   notifier?: Notifier;
   /** Redacts text before it leaves the phase (the notification is sent from inside it). */
   redact(text: string): string;
+  /** The environment's cluster, for `flux-ready` phases. */
+  cluster?: ClusterPort;
 }
 
 /** A completed phase; failures throw PhaseFailed with the same parts. */

@@ -2,6 +2,7 @@ import type { PhaseDefinition } from '../definition-schema.js';
 import type { VersionPin } from '../versions.js';
 import type { PhaseContext, PhaseOutcome, Templates } from './context.js';
 import { describeEnvCheck, executeEnvCheck } from './env-check.js';
+import { describeFluxReady, executeFluxReady } from './flux-ready.js';
 import { describeGitSync, executeGitSync } from './git-sync.js';
 import { describeHealth, executeHealth } from './health.js';
 import { describeNotify, executeNotify } from './notify.js';
@@ -29,6 +30,8 @@ export async function executePhase(phase: PhaseDefinition, ctx: PhaseContext): P
       return executeNotify(phase, ctx, phase.name);
     case 'sequence':
       return executeSequence(phase, ctx);
+    case 'flux-ready':
+      return executeFluxReady(phase, ctx);
   }
 }
 
@@ -51,6 +54,8 @@ export function describePhase(phase: PhaseDefinition, templates: Templates, pins
       return describeNotify(phase, templates, pins);
     case 'sequence':
       return describeSequence(phase, templates, pins);
+    case 'flux-ready':
+      return describeFluxReady(phase, templates);
   }
 }
 
