@@ -84,7 +84,7 @@ describe('following /rollout into the cluster', () => {
     expect(text).toMatch(/• \*Last reconcile request\*: \d{4}-\d\d-\d\dT/);
   });
 
-  it('ends in ImagePullBackOff for a tag that was never built, with a Roll back button that rolls the previous tag out', async () => {
+  it('ends in ImagePullBackOff for a tag that was never built, with a Roll back button that rolls back to the previous tag and follows that until live', async () => {
     const tag = `ps-43-${h.prHeads[43]!.slice(0, 7)}`;
     const previous = `ps-42-${h.prHeads[42]!.slice(0, 7)}`;
     await h.user.slashCommand({ command: '/rollout', text: 'papi 43', channel: 'C_LIVE', user: 'U_BOB' });
@@ -95,10 +95,10 @@ describe('following /rollout into the cluster', () => {
     const text = JSON.stringify(failed.blocks);
     expect(text).toContain(`Roll back to ${previous}`);
     const before = snapshot();
-    await h.user.blockAction({ actionId: 'rollout_rollback', channel: 'C_LIVE', messageTs: failed.ts, user: 'U_BOB' });
+    await h.user.blockAction({ actionId: 'rollback_to', channel: 'C_LIVE', messageTs: failed.ts, user: 'U_BOB' });
     const back = await waitForNew(before, new RegExp(`✅ papi ${previous} is live in rdebug — 2/2 pods ready`));
-    expect(messageText(back)).toContain(`Roll back papi to ${previous} in rdebug`);
-    expect(await h.flux.log()).toContain(`chore(papi): update image tag to ${previous}`);
+    expect(messageText(back)).toContain('Rollback of papi');
+    expect(await h.flux.log()).toContain(`revert(papi): roll back to ${previous} (was ${tag})`);
   });
 
   it('reports a crash loop with the container\'s last termination reason', async () => {

@@ -11,6 +11,7 @@ import type { JobReporter } from './job-reporter.js';
 import type { ReleaseDeps } from './release/release-processor.js';
 import type { FreezeGuard } from './guard/freeze-guard.js';
 import { reportFailure } from './user-errors.js';
+import { recordingSnapshots, shouldFollow, startFollow, summaryWhileFollowing } from './follow/start-follow.js';
 
 export interface RollbackDeps extends ReleaseDeps {
   freezes: FreezeGuard;
@@ -42,11 +43,12 @@ export function rollbackProcessor(deps: RollbackDeps): JobProcessor<RollbackJobD
       await deps.locks.assertMayDeploy(env.name, data.origin.user);
       if (!data.force) await deps.freezes.check(env, data.origin.user, false, deps.clock(), `rollback of ${data.service}`);
       if (!env.allowRollout) return await requestApproval(deps, env, data, attempt, reporter);
+      const recorded = recordingSnapshots(reporter);
       const result = await rollback(
         deps.engine,
         env,
         { service: data.service, to: data.to, undo: data.undo, requestedBy: data.origin.user, requestId: attempt.jobId },
-        reporter,
+        recorded,
         deps.clock,
       );
       if (result.status === 'updated') {
@@ -60,7 +62,13 @@ export function rollbackProcessor(deps: RollbackDeps): JobProcessor<RollbackJobD
           at: deps.clock(),
         });
       }
-      await reporter.succeed(rollbackSummary(result, 'mrkdwn'));
+      const summary = rollbackSummary(result, 'mrkdwn');
+      // Like a rollout: after the push, a follow job says when the old tag runs again.
+      if (deps.follow && recorded.last && shouldFollow(env, result)) {
+        await startFollow(deps.follow, { env, result, origin: data.origin, reporter, snapshot: recorded.last, summary: summaryWhileFollowing(summary), rollback: false });
+        return result;
+      }
+      await reporter.succeed(summary);
       return result;
     } catch (error) {
       return reportFailure(error, attempt, reporter);
