@@ -1,14 +1,8 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { rolloutFromTerminal } from './cli/rollout-command.js';
-import { historyFromTerminal, rollbackFromTerminal } from './cli/guard-commands.js';
-import { runBot, runWorker } from './cli/service-commands.js';
-import { runLocal } from './cli/local-command.js';
-import { say } from './cli/say-command.js';
 import { loadConfig } from './core/config/load.js';
 import { readEnvOptions } from './core/config/env-options.js';
 import { InvalidInput, isRollbotError, userMessageOf } from './core/errors.js';
-import { ensureDemoEnvironment } from './demo/demo-environment.js';
 
 const HELP = `rollbot: ChatOps for Flux CD
 
@@ -50,26 +44,42 @@ async function main(argv: string[]): Promise<void> {
   const explicitConfig = takeOption(args, '--config') ?? options.configPath;
   const configPath = explicitConfig ?? 'rollbot.yaml';
   const [verb, ...rest] = args;
+  // Each verb loads only its own modules: a bot process does not carry the worker's git and cluster
+  // code, nor local mode's emulators (idle memory).
   switch (verb) {
-    case 'rollout':
+    case 'rollout': {
+      const { rolloutFromTerminal } = await import('./cli/rollout-command.js');
       return rolloutFromTerminal(loadConfig(configPath), rest, userInfo().username);
-    case 'history':
+    }
+    case 'history': {
+      const { historyFromTerminal } = await import('./cli/guard-commands.js');
       return historyFromTerminal(loadConfig(configPath), rest);
-    case 'rollback':
+    }
+    case 'rollback': {
+      const { rollbackFromTerminal } = await import('./cli/guard-commands.js');
       return rollbackFromTerminal(loadConfig(configPath), rest, options.variables.ROLLBOT_USER || userInfo().username, { redis: options.redis });
-    case 'bot':
+    }
+    case 'bot': {
+      const { runBot } = await import('./cli/service-commands.js');
       return runBot(loadConfig(configPath), options);
-    case 'worker':
+    }
+    case 'worker': {
+      const { runWorker } = await import('./cli/service-commands.js');
       return runWorker(loadConfig(configPath), options);
-    case 'local':
+    }
+    case 'local': {
+      const { runLocal } = await import('./cli/local-command.js');
       return runLocal(options, explicitConfig, takeOption(rest, '--home') ?? '.rollbot/local');
+    }
     case 'say': {
+      const { say } = await import('./cli/say-command.js');
       const channel = takeOption(rest, '--channel') ?? 'C_DEPLOY';
       const user = takeOption(rest, '--user') ?? 'U_ALICE';
       if (!rest.length) throw new InvalidInput('Say what? Usage: rollbot say "/rollout papi 42" [--channel C_DEPLOY] [--user U_ALICE]');
       return say(rest.join(' '), { port: options.port, channel, user });
     }
     case 'demo': {
+      const { ensureDemoEnvironment } = await import('./demo/demo-environment.js');
       const dir = resolve(takeOption(rest, '--dir') ?? '.rollbot/demo');
       const demo = await ensureDemoEnvironment(dir);
       process.stdout.write(

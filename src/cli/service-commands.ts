@@ -2,8 +2,6 @@ import type { EnvOptions } from '../core/config/env-options.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import type { RedisTarget } from '../core/config/redis-target.js';
 import { ConfigError } from '../core/errors.js';
-import { startBot } from '../runtime/bot-process.js';
-import { startWorker } from '../runtime/worker-process.js';
 import { createLogger } from '../runtime/logger.js';
 
 function requireRedis(options: EnvOptions): RedisTarget {
@@ -24,12 +22,14 @@ function stopOnSignal(stop: () => Promise<void>): void {
 
 export async function runBot(config: LoadedConfig, options: EnvOptions): Promise<void> {
   const board = options.queueBoardUser && options.queueBoardPassword ? { user: options.queueBoardUser, password: options.queueBoardPassword } : undefined;
+  const { startBot } = await import('../runtime/bot-process.js');
   const bot = await startBot({ config, ...options, redis: requireRedis(options), logger: createLogger(options.logLevel, 'rollbot-bot'), queueBoard: board });
   process.stdout.write(`rollbot bot listening on :${bot.port} (${options.slackAppToken ? 'Socket Mode' : 'HTTP, POST /slack/events'})\n`);
   stopOnSignal(() => bot.stop());
 }
 
 export async function runWorker(config: LoadedConfig, options: EnvOptions): Promise<void> {
+  const { startWorker } = await import('../runtime/worker-process.js');
   const worker = await startWorker({
     config,
     ...options,

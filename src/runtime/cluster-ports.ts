@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { ClusterPort } from '../core/cluster/cluster-port.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import type { EnvironmentConfig } from '../core/config/schema.js';
-import { ConfigError } from '../core/errors.js';
+import { noClusterPort } from './no-cluster-port.js';
 import { kubeConfigFor } from '../adapters/kubernetes/kube-config.js';
 import { KubernetesCluster } from '../adapters/kubernetes/kubernetes-cluster.js';
 
@@ -10,7 +10,7 @@ import { KubernetesCluster } from '../adapters/kubernetes/kubernetes-cluster.js'
 export function clusterPortFor(config: LoadedConfig): (env: EnvironmentConfig) => ClusterPort {
   const ports = new Map<string, ClusterPort>();
   return (env) => {
-    if (!env.cluster) throw new ConfigError(`Environment '${env.name}' has no \`cluster:\` settings; add them to follow changes into its cluster.`);
+    if (!env.cluster) return noClusterPort(env);
     let port = ports.get(env.name);
     if (!port) {
       port = new KubernetesCluster(kubeConfigFor(env.name, env.cluster, dirname(config.source)));
