@@ -80,3 +80,24 @@ describe('cluster settings', () => {
     expect(() => parse({ inCluster: true, timeout: 3 })).toThrow(/unknown key 'timeout'/);
   });
 });
+
+describe('a HelmRelease failure that belongs to an earlier change', () => {
+  const failedUpgrade = { type: 'Ready', status: 'False' as const, reason: 'UpgradeFailed', message: 'Helm upgrade failed for release apps/papi: context deadline exceeded' };
+  const stillUpgrading = (digest: string): Partial<Observed> => ({
+    helmRelease: { ref: { namespace: 'apps', name: 'papi' }, generation: 3, observedGeneration: 3, ready: failedUpgrade, latest: { version: 3, status: 'failed' }, lastAttemptedConfigDigest: digest, targetNamespace: 'apps' },
+    workloads: [workload({ images: ['ghcr.io/acme/papi:ps-43-bbbbbbb'] })],
+    pods: { papi: [pod('a', 'ps-43-bbbbbbb', false)] },
+  });
+
+  it('is not this rollout\'s failure when the attempt started before the commit was applied (valuesFrom keeps the generation)', () => {
+    const verdict = evaluate(goal, seen({ ...stillUpgrading('sha256:previous'), staleHelmAttempts: new Set(['sha256:previous']) }), 20_000, 600_000);
+    expect(verdict.outcome).toBeUndefined();
+    expect(statuses(verdict).applied).toBe('running');
+  });
+
+  it('is this rollout\'s failure when helm-controller attempted new values after the commit was applied', () => {
+    const verdict = evaluate(goal, seen({ ...stillUpgrading('sha256:ours'), staleHelmAttempts: new Set(['sha256:previous']) }), 20_000, 600_000);
+    expect(verdict.outcome).toMatchObject({ ok: false, code: 'helmrelease-failed' });
+    expect(verdict.outcome && !verdict.outcome.ok && verdict.outcome.reason).toContain('UpgradeFailed');
+  });
+});

@@ -34,6 +34,7 @@ export function helmReleaseView(o: Raw): HelmReleaseView {
     observedGeneration: o.status?.observedGeneration,
     ready: conditionOf(o, 'Ready'),
     latest: latest ? { version: latest.version, status: latest.status } : undefined,
+    lastAttemptedConfigDigest: o.status?.lastAttemptedConfigDigest,
     targetNamespace: o.spec?.targetNamespace ?? o.metadata.namespace ?? '',
   };
 }

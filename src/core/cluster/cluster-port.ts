@@ -38,6 +38,8 @@ export interface HelmReleaseView {
   ready?: Condition;
   /** The newest release in the history. */
   latest?: { version: number; status: string };
+  /** Digest of the values helm-controller last attempted (`status.lastAttemptedConfigDigest`), set when an attempt starts. */
+  lastAttemptedConfigDigest?: string;
   /** Where its workloads run (spec.targetNamespace or its own). */
   targetNamespace: string;
 }

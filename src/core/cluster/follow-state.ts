@@ -21,6 +21,12 @@ export interface Observed {
   pods: Record<string, PodView[]>;
   /** Revisions known to contain the commit (the revision itself or a later one on the branch). */
   containsCommit: (revision: string) => boolean | undefined;
+  /**
+   * HelmRelease attempts (config digests) seen before the Kustomization applied the commit: their
+   * outcome is an earlier change's, not this one's. With `valuesFrom` new values do not bump the
+   * generation, so a failure still arriving from the previous rollout would otherwise look like ours.
+   */
+  staleHelmAttempts?: ReadonlySet<string>;
 }
 
 export type FailureCode = 'cluster-error' | 'not-found' | 'source-failed' | 'kustomization-failed' | 'helmrelease-failed' | 'image-pull' | 'crash-loop' | 'progress-deadline' | 'timeout' | 'superseded';
@@ -97,7 +103,14 @@ export function evaluate(goal: FollowGoal, seen: Observed, elapsedMs: number, ti
       steps.push(step('applied', 'Applied', 'failed', because(ks!.ready!)));
       outcome = { ok: false, code: 'kustomization-failed', reason: `${ksName} did not apply ${c7} — ${because(ks!.ready!)}` };
     } else if (!applied) steps.push(step('applied', 'Applied', 'running', `${ksName} applying`));
-    else if (goal.usesHelmRelease && hr && hr.observedGeneration === hr.generation && failed(hr.ready) && hr.ready!.reason !== 'Progressing') {
+    else if (
+      goal.usesHelmRelease &&
+      hr &&
+      hr.observedGeneration === hr.generation &&
+      failed(hr.ready) &&
+      hr.ready!.reason !== 'Progressing' &&
+      !staleAttemptFailure(hr, seen.staleHelmAttempts)
+    ) {
       steps.push(step('applied', 'Applied', 'failed', because(hr.ready!)));
       outcome = { ok: false, code: 'helmrelease-failed', reason: `HelmRelease ${hr.ref.namespace}/${hr.ref.name} is not ready — ${because(hr.ready!)}` };
     } else if (!goal.usesHelmRelease || workload || (hr && hr.ready?.status === 'True' && hr.observedGeneration === hr.generation && workload)) {
@@ -156,4 +169,14 @@ function liveProblem(pods: PodView[], tag: string): Extract<FollowOutcome, { ok:
     }
   }
   return undefined;
+}
+
+/**
+ * A failed Helm action (install, upgrade, test, rollback) of values attempted before the commit was
+ * applied: an earlier change's outcome. Failures that are not an attempt's (values that cannot be
+ * composed, a missing chart) describe the release as it is now and always count.
+ */
+function staleAttemptFailure(hr: HelmReleaseView, stale: ReadonlySet<string> | undefined): boolean {
+  const attemptBound = /^(Install|Upgrade|Test|Rollback|Uninstall)Failed$/.test(hr.ready?.reason ?? '');
+  return attemptBound && Boolean(hr.lastAttemptedConfigDigest && stale?.has(hr.lastAttemptedConfigDigest));
 }

@@ -89,6 +89,7 @@ export async function followRollout(request: FollowRequest, deps: FollowDeps, on
     let done = false;
     let last = '';
     let kustomizationRequested = false;
+    const staleAttempts = new Set<string>();
     let fatal: string | undefined;
     const watch = cluster.watch({ kustomization: request.kustomization, helmRelease: request.helmRelease, workload: request.workload }, source, (event) => {
       switch (event.kind) {
@@ -117,7 +118,11 @@ export async function followRollout(request: FollowRequest, deps: FollowDeps, on
 
     update = () => {
       if (done) return;
-      const verdict = evaluate(goal, seen, clock() - request.pushedAt, request.timeoutMs);
+      // Attempts helm-controller started before the commit was applied belong to an earlier change.
+      const attempt = seen.helmRelease?.lastAttemptedConfigDigest;
+      const appliedRevision = seen.kustomization?.lastAppliedRevision;
+      if (attempt && !(appliedRevision && seen.containsCommit(appliedRevision) === true)) staleAttempts.add(attempt);
+      const verdict = evaluate(goal, { ...seen, staleHelmAttempts: staleAttempts }, clock() - request.pushedAt, request.timeoutMs);
       let outcome = verdict.outcome;
       if (!outcome && fatal) outcome = { ok: false, code: 'cluster-error', reason: fatal };
       if (verdict.requestKustomization && !kustomizationRequested) {
