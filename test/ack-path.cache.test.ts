@@ -106,4 +106,26 @@ describe('the ack path of /rollout', () => {
       redis.disconnect();
     }
   });
+
+  it('refuses a rollout during a freeze without a Redis round trip for bindings, locks or freezes', async () => {
+    await h.user.slashCommand({ command: '/rwenv', text: 'set rdebug', channel: 'C_FREEZE_CACHE' });
+    await h.user.slashCommand({ command: '/freeze', text: 'rdebug 1h incident', channel: 'C_FREEZE_CACHE', user: 'U_BOB' });
+    const redis = new Redis(h.redis!.url);
+    try {
+      const first = await h.user.slashCommand({ command: '/rollout', text: 'papi 42', channel: 'C_FREEZE_CACHE', user: 'U_ALICE' });
+      expect(ackText(first)).toMatch(/frozen by <@U_BOB>/);
+      const before = await calls(redis, 'hget', 'hgetall');
+      for (let i = 0; i < 10; i++) {
+        const refused = await h.user.slashCommand({ command: '/rollout', text: 'papi 42', channel: 'C_FREEZE_CACHE', user: 'U_ALICE' });
+        expect(ackText(refused)).toMatch(/frozen by <@U_BOB>/);
+      }
+      expect((await calls(redis, 'hget', 'hgetall')) - before).toBe(0);
+
+      await h.user.slashCommand({ command: '/unfreeze', text: 'rdebug', channel: 'C_FREEZE_CACHE', user: 'U_BOB' });
+      const ack = await h.user.slashCommand({ command: '/rollout', text: 'papi 42 --dry-run', channel: 'C_FREEZE_CACHE', user: 'U_ALICE' });
+      expect(ackText(ack)).toMatch(/Queued dry-run rollout of papi #42/);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });

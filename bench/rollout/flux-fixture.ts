@@ -75,18 +75,26 @@ export interface FluxFixture {
   generatedMs: number | null;
 }
 
-/** The 2,000-service Flux repo, generated once under cacheDir and reused afterwards. */
-export async function cachedFluxRepo(cacheDir: string, serviceCount = 2000): Promise<FluxFixture> {
-  const services = benchServices(serviceCount);
-  const files = repoFiles(services);
-  const bareRepo = join(cacheDir, `flux-${serviceCount}-v${FIXTURE_VERSION}.git`);
-  if (existsSync(join(bareRepo, READY_MARKER))) return { bareRepo, services, fileCount: files.size, generatedMs: null };
-
+/**
+ * A bare repo holding `files` in one commit, made with fast-import under cacheDir on first use and
+ * reused while its name (fixture and version) stays the same.
+ */
+export async function cachedBareRepo(cacheDir: string, name: string, files: Map<string, string>): Promise<{ bareRepo: string; generatedMs: number | null }> {
+  const bareRepo = join(cacheDir, `${name}.git`);
+  if (existsSync(join(bareRepo, READY_MARKER))) return { bareRepo, generatedMs: null };
   const started = performance.now();
   await rm(bareRepo, { recursive: true, force: true });
   await mkdir(cacheDir, { recursive: true });
   await execa('git', ['init', '--quiet', '--bare', '--initial-branch=main', bareRepo]);
   await execa('git', ['fast-import', '--quiet', '--done'], { cwd: bareRepo, input: fastImportStream(files) });
   await writeFile(join(bareRepo, READY_MARKER), `${new Date().toISOString()}\n`);
-  return { bareRepo, services, fileCount: files.size, generatedMs: performance.now() - started };
+  return { bareRepo, generatedMs: performance.now() - started };
+}
+
+/** The 2,000-service Flux repo, generated once under cacheDir and reused afterwards. */
+export async function cachedFluxRepo(cacheDir: string, serviceCount = 2000): Promise<FluxFixture> {
+  const services = benchServices(serviceCount);
+  const files = repoFiles(services);
+  const repo = await cachedBareRepo(cacheDir, `flux-${serviceCount}-v${FIXTURE_VERSION}`, files);
+  return { ...repo, services, fileCount: files.size };
 }

@@ -1,12 +1,7 @@
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { execa } from 'execa';
-import { fastImportStream, type BenchService, type FluxFixture } from './flux-fixture.js';
+import { cachedBareRepo, type BenchService, type FluxFixture } from './flux-fixture.js';
 
 /** Bump when the templates change, so a stale cache is not reused. */
 const FIXTURE_VERSION = 1;
-const READY_MARKER = 'rollbot-bench-ready';
 const NAMESPACES = ['default', 'media', 'home', 'network', 'observability', 'database', 'downloads', 'security'];
 const digest = (i: number, salt: number) => `sha256:${((i * 2654435761 + salt) >>> 0).toString(16).padStart(8, '0').repeat(8)}`;
 
@@ -128,13 +123,6 @@ ${secret}`,
 /** The ~500-release home-lab repo, generated once under cacheDir and reused afterwards. */
 export async function cachedHomelabRepo(cacheDir: string, count = 500): Promise<FluxFixture> {
   const { files, services } = homelabFiles(count);
-  const bareRepo = join(cacheDir, `homelab-${count}-v${FIXTURE_VERSION}.git`);
-  if (existsSync(join(bareRepo, READY_MARKER))) return { bareRepo, services, fileCount: files.size, generatedMs: null };
-  const started = performance.now();
-  await rm(bareRepo, { recursive: true, force: true });
-  await mkdir(cacheDir, { recursive: true });
-  await execa('git', ['init', '--quiet', '--bare', '--initial-branch=main', bareRepo]);
-  await execa('git', ['fast-import', '--quiet', '--done'], { cwd: bareRepo, input: fastImportStream(files) });
-  await writeFile(join(bareRepo, READY_MARKER), `${new Date().toISOString()}\n`);
-  return { bareRepo, services, fileCount: files.size, generatedMs: performance.now() - started };
+  const repo = await cachedBareRepo(cacheDir, `homelab-${count}-v${FIXTURE_VERSION}`, files);
+  return { ...repo, services, fileCount: files.size };
 }

@@ -91,7 +91,7 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   // One membership cache for approvers, rolloutBy/releaseBy and break-glass, on the bot's clock.
   const membership = new SlackGroupMembership(client, 60_000, clock);
   const approvers = new ApproverDirectory(membership);
-  const freezeStore = new FreezeStore(redis);
+  const freezeStore = new FreezeStore(redis, feed);
   const router = new CommandRouter({
     config: options.config,
     enqueuer,
