@@ -1,15 +1,6 @@
 import type { EnvOptions } from '../core/config/env-options.js';
 import type { LoadedConfig } from '../core/config/load.js';
-import type { RedisTarget } from '../core/config/redis-target.js';
-import { ConfigError } from '../core/errors.js';
 import { createLogger } from '../runtime/logger.js';
-
-function requireRedis(options: EnvOptions): RedisTarget {
-  if (!options.redis) {
-    throw new ConfigError('No Redis is set. Set REDIS_URL (e.g. redis://localhost:6379), REDIS_SENTINELS with REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES — or use `rollbot local`, which starts one.');
-  }
-  return options.redis;
-}
 
 /** Stops cleanly on SIGINT/SIGTERM so BullMQ hands running jobs back instead of waiting for a stall. */
 function stopOnSignal(stop: () => Promise<void>): void {
@@ -23,7 +14,7 @@ function stopOnSignal(stop: () => Promise<void>): void {
 export async function runBot(config: LoadedConfig, options: EnvOptions): Promise<void> {
   const board = options.queueBoardUser && options.queueBoardPassword ? { user: options.queueBoardUser, password: options.queueBoardPassword } : undefined;
   const { startBot } = await import('../runtime/bot-process.js');
-  const bot = await startBot({ config, ...options, redis: requireRedis(options), logger: createLogger(options.logLevel, 'rollbot-bot'), queueBoard: board });
+  const bot = await startBot({ config, ...options, logger: createLogger(options.logLevel, 'rollbot-bot'), queueBoard: board });
   process.stdout.write(`rollbot bot listening on :${bot.port} (${options.slackAppToken ? 'Socket Mode' : 'HTTP, POST /slack/events'})\n`);
   stopOnSignal(() => bot.stop());
 }
@@ -33,7 +24,6 @@ export async function runWorker(config: LoadedConfig, options: EnvOptions): Prom
   const worker = await startWorker({
     config,
     ...options,
-    redis: requireRedis(options),
     concurrency: options.workerConcurrency,
     lockDurationMs: options.jobLockMs,
     stalledIntervalMs: options.jobLockMs,

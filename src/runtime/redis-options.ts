@@ -5,5 +5,5 @@ import { ConfigError } from '../core/errors.js';
 export function redisTargetOf(options: { redis?: RedisTarget; redisUrl?: string }): RedisTarget {
   if (options.redis) return options.redis;
   if (options.redisUrl) return { kind: 'server', url: options.redisUrl };
-  throw new ConfigError('No Redis given. Set REDIS_URL (one server), REDIS_SENTINELS with REDIS_SENTINEL_NAME (Sentinel) or REDIS_CLUSTER_NODES (Redis Cluster).');
+  throw new ConfigError('No Redis is set. Set REDIS_URL (e.g. redis://localhost:6379), REDIS_SENTINELS with REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES — or use `rollbot local`, which starts one.');
 }

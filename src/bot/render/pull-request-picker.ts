@@ -1,5 +1,6 @@
 import type { PullRequestInfo } from '../../core/pulls/ports.js';
 import { context, section, truncate, type Block, type SlackMessage } from './block-kit.js';
+import { escapeMrkdwn } from '../../core/mrkdwn.js';
 
 export const ROLLOUT_PICK_ACTION = 'rollout_pick_pr';
 
@@ -30,11 +31,10 @@ function ago(iso: string, now: number): string {
   return `${Math.round(hours / 24)} days ago`;
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** "#42 Faster config — `feature-42` · by bob · updated 3 h ago · 📝 draft" */
 export function pullLine(pull: PullRequestInfo, now: number): string {
-  const parts = [`*#${pull.number}* ${escape(pull.title)} — \`${pull.headRef}\``, `by ${pull.author}`, `updated ${ago(pull.updatedAt, now)}`];
+  const parts = [`*#${pull.number}* ${escapeMrkdwn(pull.title)} — \`${pull.headRef}\``, `by ${pull.author}`, `updated ${ago(pull.updatedAt, now)}`];
   if (pull.fork && pull.headRepo) parts.push(`from fork ${pull.headRepo}`);
   if (pull.draft) parts.push('📝 draft');
   return parts.join(' · ');

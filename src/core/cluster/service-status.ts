@@ -1,5 +1,6 @@
 import type { ClusterSnapshot } from './cluster-port.js';
 import { revisionSha } from './follow-state.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
 
 export interface GitState {
   tag: string | null;
@@ -14,7 +15,6 @@ const tagOf = (image: string) => {
   return colon > slash ? plain.slice(colon + 1) : 'latest';
 };
 const short = (sha: string | undefined) => (sha ? sha.slice(0, 7) : '?');
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** `/status papi`: what git says, what the cluster runs, how ready it is, and Flux's last reconcile, in mrkdwn. */
 export function serviceStatusText(service: string, environment: string, git: GitState, cluster: ClusterSnapshot): string {
@@ -33,14 +33,14 @@ export function serviceStatusText(service: string, environment: string, git: Git
     const match = git.tag && wanted.includes(git.tag) && rolledOut && readyByTag.has(git.tag) ? '✅ matches git' : git.tag && wanted.includes(git.tag) ? `⏳ rolling out \`${git.tag}\`` : '⚠️ differs from git';
     lines.push(`• *Live*: ${live} — ${workload.kind} ${workload.ref.namespace}/${workload.ref.name} · ${match}`);
     const stuck = pods.flatMap((p) => p.containers.filter((c) => c.waiting && c.waiting.reason !== 'ContainerCreating').map((c) => `${p.name}: ${c.waiting!.reason}`));
-    if (stuck.length) lines.push(`• *Pods*: ${escape(stuck.slice(0, 5).join(', '))}`);
+    if (stuck.length) lines.push(`• *Pods*: ${escapeMrkdwn(stuck.slice(0, 5).join(', '))}`);
   }
   const ks = cluster.kustomization;
   if (ks) {
-    const ready = ks.ready ? `${ks.ready.status === 'True' ? '✅' : ks.ready.status === 'False' ? '❌' : '⏳'} ${escape(ks.ready.reason)}` : '';
+    const ready = ks.ready ? `${ks.ready.status === 'True' ? '✅' : ks.ready.status === 'False' ? '❌' : '⏳'} ${escapeMrkdwn(ks.ready.reason)}` : '';
     lines.push(`• *Flux*: Kustomization ${ks.ref.name} applied \`${short(revisionSha(ks.lastAppliedRevision))}\` ${ready}`.trimEnd());
     const hr = cluster.helmRelease;
-    if (hr) lines.push(`• *HelmRelease* ${hr.ref.namespace}/${hr.ref.name}: ${hr.latest ? `v${hr.latest.version} ${hr.latest.status}` : 'not released'}${hr.ready ? ` · ${escape(hr.ready.reason)}` : ''}`);
+    if (hr) lines.push(`• *HelmRelease* ${hr.ref.namespace}/${hr.ref.name}: ${hr.latest ? `v${hr.latest.version} ${hr.latest.status}` : 'not released'}${hr.ready ? ` · ${escapeMrkdwn(hr.ready.reason)}` : ''}`);
     const last = [cluster.source?.lastHandledReconcileAt, ks.lastHandledReconcileAt].filter(Boolean).sort().pop();
     lines.push(`• *Last reconcile request*: ${last ?? 'none (Flux is on its interval)'}${cluster.source?.revision ? ` · source at \`${short(revisionSha(cluster.source.revision))}\`` : ''}`);
   } else lines.push('• *Flux*: the Kustomization is not in the cluster');
