@@ -14,8 +14,7 @@ afterEach(async () => {
 
 /** Sync the worker's clone to the remote head and locate, as a job does. */
 async function locateAfterSync(workspace: FluxWorkspace, service: string) {
-  const head = await workspace.sync();
-  return locateServiceFile(workspace.dir, service, { head });
+  return locateServiceFile(workspace.tree(await workspace.sync()), service);
 }
 
 describe('the clone’s file index follows the repository as others change it', () => {

@@ -12,7 +12,7 @@ let flux: BareRepo;
 let env: EnvironmentConfig;
 let engine: RolloutEngine;
 
-const history = (limit = 20) => engine.inspect(env, 'papi', (ws, located) => readTagHistory(ws.dir, located, 'papi', { limit }));
+const history = (limit = 20) => engine.inspect(env, 'papi', (_ws, located, tree) => readTagHistory(tree, located, 'papi', { limit }));
 
 beforeAll(async () => {
   root = await tempDir();

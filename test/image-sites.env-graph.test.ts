@@ -18,8 +18,7 @@ const patch = (name: string, host: string) => `apiVersion: helm.toolkit.fluxcd.i
 async function graphOf(files: Record<string, string>, fluxRoot: string) {
   const flux = await BareRepo.create(root, files);
   const workspace = new FluxWorkspace(makeEnv(root, flux.url), `${root}/data`, { authorName: 'x', authorEmail: 'x@y' });
-  await workspace.sync();
-  return EnvironmentGraph.build(workspace.dir, fluxRoot);
+  return EnvironmentGraph.build(workspace.tree(await workspace.sync()), fluxRoot);
 }
 
 describe('the kustomize graph from an environment’s root', () => {

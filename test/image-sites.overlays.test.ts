@@ -1,3 +1,4 @@
+import type { RepoTree } from '../src/core/flux/repo-tree.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,7 +144,7 @@ describe('a request that names no environment, for a service several deploy', ()
 describe('a release reads the tag where it will write it', () => {
   it('through the environment’s overlay, and at a picked site', async () => {
     const { engine, env } = setup();
-    const scopeOf = (name: string) => (dir: string, head: string) => engine.scopeOf(env(name), dir, head);
+    const scopeOf = (name: string) => (tree: RepoTree) => engine.scopeOf(env(name), tree);
     const production = await readCurrentTag(engine.workspace(env('production')), 'papi', undefined, 'clusters/production', { scopeOf: scopeOf('production') });
     expect(production).toMatchObject({ file: 'apps/production/papi-values.yaml', tag: '0.9.0' });
     const staging = await readCurrentTag(engine.workspace(env('staging')), 'papi', undefined, 'clusters/staging', { scopeOf: scopeOf('staging') });

@@ -62,7 +62,7 @@ describe('a batch of rollouts to one repository', () => {
       expect(steps.find((s) => s.id === 'push')!.detail).toBe('main (attempt 1, with 19 other rollouts)');
     }
     const clone = makeEngine(root).workspace(env).dir;
-    expect(await run(clone, 'status', '--porcelain')).toBe('');
+    expect(await run(clone, 'rev-parse', 'refs/remotes/origin/main')).toBe(await run(flux.url, 'rev-parse', 'main'));
   });
 
   it('one request that cannot be applied fails alone; the rest land in the same push', async () => {

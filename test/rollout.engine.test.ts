@@ -25,10 +25,10 @@ describe('rollout into a real bare Flux repo', () => {
     expect(await flux.changedLines()).toEqual(['-      tag: "ps-1-0000000"', `+      tag: "${tag}"`]);
     expect(await flux.headMessage()).toContain('Requested-by: U_ALICE');
     expect(reporter.last().steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
-    // The clone is left exactly at the pushed commit, with nothing modified or staged.
+    // The clone is bare (no work tree to refresh or leave half-edited) and knows the pushed commit.
     const clone = makeEngine(root).workspace(env).dir;
-    expect(await run(clone, 'status', '--porcelain')).toBe('');
-    expect(await run(clone, 'rev-parse', 'HEAD')).toBe(await run(flux.url, 'rev-parse', 'main'));
+    expect(await run(clone, 'rev-parse', '--is-bare-repository')).toBe('true');
+    expect(await run(clone, 'rev-parse', 'refs/remotes/origin/main')).toBe(await run(flux.url, 'rev-parse', 'main'));
   });
 
   it('edits .image.tag of values.yaml in a folder named after the service', async () => {
@@ -153,9 +153,9 @@ describe('rollouts racing for the same repo', () => {
     engine.workspace = (e) => {
       const ws = original(e);
       const push = ws.push.bind(ws);
-      ws.push = async () => {
+      ws.push = async (commit, branch) => {
         await pending;
-        return push();
+        return push(commit, branch);
       };
       return ws;
     };

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('two worker processes sharing one data dir', () => {
-  it('take turns on the cached clone: every rollout lands and the clone stays clean', async () => {
+  it('take turns on the cached clone: every rollout lands and the clone stays sound', async () => {
     const services = Array.from({ length: 8 }, (_, i) => `svc${i}`);
     const flux = await BareRepo.create(root, Object.fromEntries(services.map((s) => [`apps/${s}/values.yaml`, valuesFile(s, 'old')])));
     const dataDir = join(root, 'data');
@@ -25,7 +25,9 @@ describe('two worker processes sharing one data dir', () => {
     expect(results.map((r) => r.stdout.trim())).toEqual(['done', 'done']);
     expect(await flux.commitCount()).toBe(9);
     for (const service of services) expect(await flux.show(`apps/${service}/values.yaml`)).toMatch(/tag: ps-10\d-abcdef1/);
-    const clone = join(dataDir, 'flux-repos', 'rdebug');
-    expect(await run(clone, 'status', '--porcelain')).toBe('');
+    const clone = join(dataDir, 'flux-repos', 'rdebug.git');
+    expect(await run(clone, 'rev-parse', '--is-bare-repository')).toBe('true');
+    expect(await run(clone, 'fsck', '--no-dangling', '--no-progress')).toBe('');
+    expect(await run(clone, 'rev-parse', 'refs/remotes/origin/main')).toBe(await run(flux.url, 'rev-parse', 'main'));
   });
 });

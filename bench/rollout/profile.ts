@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ProgressSnapshot } from '../../src/core/progress.js';
 import { git } from '../../src/core/flux/git.js';
 import { locateServiceFile } from '../../src/core/flux/locate.js';
+import { GitObjectStore } from '../../src/core/flux/git-object-store.js';
 import { median, ms, percentile, sum } from '../support/stats.js';
 import { formatTable } from '../support/table.js';
 import type { BenchService } from './flux-fixture.js';
@@ -9,6 +10,16 @@ import { gitProcessTimes, withGitTrace, type GitProcessTime } from './git-trace.
 import type { RollbotVariant, RolloutJob, Variant } from './variants.js';
 
 /** Rollbot's steps from the Reporter snapshots of the measured runs (startedAt/finishedAt, ms clock). */
+/** The median duration of the push step in these snapshots. */
+export function pushMedian(snapshots: ProgressSnapshot[]): number {
+  return median(
+    snapshots.map((snap) => {
+      const step = snap.steps.find((s) => s.id === 'push');
+      return step?.startedAt !== undefined && step.finishedAt !== undefined ? step.finishedAt - step.startedAt : 0;
+    }),
+  );
+}
+
 export function stepTable(snapshots: ProgressSnapshot[], totals: number[]): string {
   const ids = snapshots[0]?.steps.map((s) => s.id) ?? [];
   const durations = (id: string) =>
@@ -20,7 +31,10 @@ export function stepTable(snapshots: ProgressSnapshot[], totals: number[]): stri
   const outside = totals.map((t, i) => Math.max(0, t - sum(ids.map((id) => durations(id)[i]!))));
   const total = median(totals);
   const row = (label: string, values: number[]) => [label, ms(median(values)), ms(percentile(values, 90)), `${((median(values) / total) * 100).toFixed(0)}%`];
-  const labels: Record<string, string> = { locate: 'locate (sync: fetch, reset only if the remote moved; file index; YAML parse)' };
+  const labels: Record<string, string> = {
+    locate: 'locate (fetch unless the head was seen < 5 s ago; file index; reads via cat-file; YAML parse)',
+    commit: 'commit (blob, trees on the path, commit: hash-object/mktree pipes)',
+  };
   return formatTable(
     ['rollbot step (Reporter snapshots)', 'median ms', 'p90 ms', 'of median total'],
     [...ids.map((id) => row(labels[id] ?? id, durations(id))), row('outside steps (lock, setup, result)', outside), row('total', totals)],
@@ -80,16 +94,17 @@ async function timeMedian(times: number, fn: () => Promise<unknown>): Promise<nu
 export async function microTable(rollbot: RollbotVariant, inline: BenchService, values: BenchService): Promise<string> {
   const workspace = rollbot.engine.workspace(rollbot.env);
   const dir = workspace.dir;
+  const tree = workspace.tree(await workspace.sync());
+  const store = GitObjectStore.of(dir);
   const rows: Array<[string, number]> = [
     ['FluxWorkspace.sync() (nothing new to fetch)', await timeMedian(5, () => workspace.sync())],
-    [`locateServiceFile, tag in HelmRelease (${inline.name})`, await timeMedian(5, () => locateServiceFile(dir, inline.name))],
-    [`locateServiceFile, tag in values.yaml (${values.name})`, await timeMedian(5, () => locateServiceFile(dir, values.name))],
-    ['git grep -l <service> (alone)', await timeMedian(5, () => git(['grep', '-l', '-z', '--fixed-strings', '-e', values.name, '--', '*.yaml', '*.yml'], dir))],
-    ['git ls-files *.yaml (alone)', await timeMedian(5, () => git(['ls-files', '-z', '--', '*.yaml', '*.yml'], dir))],
-    ['git reset --hard (alone)', await timeMedian(5, () => git(['reset', '--quiet', '--hard', 'HEAD'], dir))],
-    ['git clean -qfdx (alone)', await timeMedian(5, () => git(['clean', '-qfdx'], dir))],
-    ['git status --porcelain (index refresh, for scale)', await timeMedian(5, () => git(['status', '--porcelain'], dir))],
-    ['git rev-parse HEAD (one spawn via src git())', await timeMedian(20, () => git(['rev-parse', 'HEAD'], dir))],
+    [`locateServiceFile, tag in HelmRelease (${inline.name})`, await timeMedian(5, () => locateServiceFile(tree, inline.name))],
+    [`locateServiceFile, tag in values.yaml (${values.name})`, await timeMedian(5, () => locateServiceFile(tree, values.name))],
+    [`read one file through cat-file --batch (${values.tagFile})`, await timeMedian(20, () => tree.read(values.tagFile))],
+    ['write one blob through hash-object --stdin-paths', await timeMedian(20, () => store.writeBlob(`bench ${Math.random()}\n`))],
+    ['git grep -l <service> at the head (alone)', await timeMedian(5, () => tree.grep([values.name], ['*.yaml', '*.yml']))],
+    ['git ls-tree -r (alone)', await timeMedian(5, () => git(['ls-tree', '-r', '-z', '--name-only', tree.commit], dir))],
+    ['git rev-parse HEAD (one spawn via src git())', await timeMedian(20, () => git(['rev-parse', tree.commit], dir))],
     ['git --version (bare spawn via src git())', await timeMedian(20, () => git(['--version']))],
   ];
   return formatTable(['rollbot piece, called directly', 'median ms'], rows.map(([label, value]) => [label, ms(value)]));

@@ -33,8 +33,8 @@ export async function historyFromTerminal(config: LoadedConfig, args: string[], 
   const command = parseCommand(`history ${quoted(args)}`);
   if (command.kind !== 'history') throw new InvalidInput('Usage: rollbot history <service> [--env <name>] [--limit 10]');
   const env = environment(config, command.env);
-  const history = await engineFor(config).inspect(env, command.service, (workspace, located) =>
-    readTagHistory(workspace.dir, located, command.service, { limit: command.limit }),
+  const history = await engineFor(config).inspect(env, command.service, (_workspace, located, tree) =>
+    readTagHistory(tree, located, command.service, { limit: command.limit }),
   );
   if (history.changes.length === 0) {
     write(`${command.service} has no image tag history in ${env.name} (${history.file}).\n`);

@@ -18,7 +18,7 @@ export function historyProcessor(deps: { config: LoadedConfig; engine: RolloutEn
       const steps = new StepTracker(`History of ${data.service} in ${env.name}`, [['read', 'Read the Flux repo history']], reporter);
       const history = await steps.run(
         'read',
-        () => deps.engine.inspect(env, data.service, (workspace, located) => readTagHistory(workspace.dir, located, data.service, { limit: data.limit })),
+        () => deps.engine.inspect(env, data.service, (_workspace, located, tree) => readTagHistory(tree, located, data.service, { limit: data.limit })),
         (h) => `${h.changes.length} tag change${h.changes.length === 1 ? '' : 's'} in ${h.file}`,
       );
       const current = history.changes[0];

@@ -35,7 +35,7 @@ export function statusProcessor(deps: StatusDeps): JobProcessor<StatusJobData> {
       const workspace = deps.engine.workspace(env);
       // Located exactly as a rollout would (image sites, overrides, the environment's own files).
       const git = await steps.run('git', () =>
-        deps.engine.inspect(env, service, async (_workspace, located, head) => ({ tag: located.sites[0]?.current ?? null, file: located.file, head })),
+        deps.engine.inspect(env, service, async (_workspace, located, tree) => ({ tag: located.sites[0]?.current ?? null, file: located.file, head: tree.commit })),
         (g) => `${g.tag ?? '(no tag)'} at ${g.head.slice(0, 7)}`,
       );
       const target = followTargetOf({ service, catalog, ...(await filesAt(workspace.dir, git.head, git.file)) });

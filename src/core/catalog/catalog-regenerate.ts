@@ -1,7 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { safeRelative } from '../flux/locate.js';
 import type { FluxWorkspace } from '../flux/workspace.js';
 import { StepTracker, type Clock, type Reporter } from '../progress.js';
 import type { CatalogData } from './catalog-file.js';
@@ -36,7 +35,7 @@ export async function regenerateCatalog(
   const steps = new StepTracker(`Regenerate the services catalog of ${env.name}`, REGENERATE_STEPS, reporter, clock);
   return workspace.exclusive(async () => {
     const headSha = await steps.run('sync', () => workspace.sync(), (sha) => sha.slice(0, 7));
-    const scan = await steps.run('scan', () => scanFluxRepo(workspace.dir, env.fluxRoot), (s) =>
+    const scan = await steps.run('scan', () => scanFluxRepo(workspace.tree(headSha), env.fluxRoot), (s) =>
       `${Object.keys(s.services).length} services in ${s.filesScanned} files${s.problems.length ? `, ${s.problems.length} unreadable` : ''}`,
     );
     const { catalog, diff } = await steps.run(
@@ -81,13 +80,10 @@ async function commitCatalog(env: EnvironmentConfig, catalog: CatalogData, works
   return workspace.exclusive(async () => {
     for (let attempt = 1; ; attempt++) {
       const head = await workspace.sync();
-      const file = join(workspace.dir, repo.path);
-      if ((await readFile(file, 'utf8').catch(() => null)) === text) return `${repo.url} ${repo.path} (unchanged)`;
-      workspace.markDirty();
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, text);
-      const commit = await workspace.commitFile(repo.path, `chore(catalog): regenerate services catalog of ${env.name}`, {}, head);
-      const pushed = await workspace.push();
+      const path = safeRelative(repo.path, 'catalogRepo.path');
+      if ((await workspace.tree(head).read(path)) === text) return `${repo.url} ${repo.path} (unchanged)`;
+      const commit = await workspace.commitFiles([{ file: path, content: text }], `chore(catalog): regenerate services catalog of ${env.name}`, {}, head);
+      const pushed = await workspace.push(commit);
       if (pushed.ok) return `${repo.url} ${repo.path} @ ${commit.slice(0, 7)}`;
       if (attempt >= 5) throw new PushFailed();
     }

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { git } from '../flux/git.js';
+import type { RepoTree } from '../flux/repo-tree.js';
 import { chooseImageSites } from '../flux/sites/image-site-chooser.js';
 import { findImageSitesIn, type Doc as SiteDoc } from '../flux/sites/image-site-finder.js';
 import { pathText, siteRef, type ImageSite } from '../flux/sites/image-site.js';
@@ -79,10 +78,8 @@ function isUnder(dir: string, root: string): boolean {
  * services; Flux Kustomizations whose path holds them give the kustomization name; plain kustomize
  * `namespace:` fields fill in a missing namespace. A malformed file is reported and skipped.
  */
-export async function scanFluxRepo(repoDir: string, root = ''): Promise<ScanResult> {
-  const specs = root ? [`${root}/*.yaml`, `${root}/*.yml`] : ['*.yaml', '*.yml'];
-  const { stdout } = await git(['ls-files', '-z', '--', ...specs], repoDir);
-  const files = stdout.split('\0').filter(Boolean);
+export async function scanFluxRepo(tree: RepoTree, root = ''): Promise<ScanResult> {
+  const files = await tree.yamlFiles(root.replace(/^\.\/+/, '').replace(/\/+$/, ''));
   const releases: HelmReleaseDoc[] = [];
   const kustomizations: FluxKustomizationDoc[] = [];
   const kustomizeNamespaces = new Map<string, string>();
@@ -92,7 +89,7 @@ export async function scanFluxRepo(repoDir: string, root = ''): Promise<ScanResu
 
   await Promise.all(
     files.map(async (file) => {
-      const text = await readFile(join(repoDir, file), 'utf8');
+      const text = (await tree.read(file)) ?? '';
       if (!/kind:\s*(HelmRelease|Kustomization|Deployment|StatefulSet|DaemonSet|CronJob|Job)|^namespace:|\$imagepolicy/m.test(text)) return;
       const docs = Array.from(parseAllDocuments(text) as Iterable<Doc>);
       const broken = docs.find((d) => d.errors.length > 0);

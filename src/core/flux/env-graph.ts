@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
-import { git } from './git.js';
+import type { RepoTree } from './repo-tree.js';
 
 /** How a file is part of an environment: under its root, a kustomize resource, a patch, or generator input. */
 export type Reach = 'root' | 'resource' | 'patch' | 'generator';
@@ -39,8 +38,8 @@ export class EnvironmentGraph {
     return [...this.files].filter(([, r]) => r.via === 'patch' || r.via === 'generator').map(([f]) => f);
   }
 
-  static async build(repoDir: string, fluxRoot: string): Promise<EnvironmentGraph> {
-    const all = (await git(['ls-files', '-z', '--', '*.yaml', '*.yml'], repoDir)).stdout.split('\0').filter(Boolean);
+  static async build(tree: RepoTree, fluxRoot: string): Promise<EnvironmentGraph> {
+    const all = await tree.yamlFiles();
     const byDir = new Map<string, string[]>();
     for (const file of all) {
       for (let d = posix.dirname(file); ; d = posix.dirname(d)) {
@@ -61,7 +60,7 @@ export class EnvironmentGraph {
     };
     const texts = new Map<string, string>();
     const read = async (file: string) => {
-      if (!texts.has(file)) texts.set(file, await readFile(join(repoDir, file), 'utf8').catch(() => ''));
+      if (!texts.has(file)) texts.set(file, (await tree.read(file)) ?? '');
       return texts.get(file)!;
     };
 

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { git } from './git.js';
+import type { RepoTree } from './repo-tree.js';
 import { findImageSitesIn, type Doc } from './sites/image-site-finder.js';
 import { imageBaseName } from './sites/image-site.js';
 
@@ -38,7 +37,7 @@ function describeFile(text: string, file: string): { releases: string[]; keys: s
 /**
  * Which YAML files a clone has and which HelmReleases each declares, kept per clone in memory and
  * moved forward with `git diff-tree` when the head changes: finding a service does not read the
- * whole repository on every job. The working tree must be at `commit` when it is read.
+ * whole repository on every job.
  */
 export class FluxFileIndex {
   private static readonly byDir = new Map<string, FluxFileIndex>();
@@ -52,8 +51,7 @@ export class FluxFileIndex {
   private readonly keysByFile = new Map<string, string[]>();
 
   private constructor(
-    private readonly dir: string,
-    private commit: string,
+    private tree: RepoTree,
     files: string[],
   ) {
     for (const file of files) this.addPath(file);
@@ -63,44 +61,42 @@ export class FluxFileIndex {
    * After a job's own commit: the only change is the file it edited, so the index moves forward
    * without asking git (when it was at the commit's parent).
    */
-  static async recordCommit(dir: string, parent: string, commit: string, files: string | string[]): Promise<void> {
-    const index = FluxFileIndex.byDir.get(dir);
-    if (index?.commit !== parent) return;
+  static async recordCommit(parent: RepoTree, commit: string, files: string | string[]): Promise<void> {
+    const index = FluxFileIndex.byDir.get(parent.gitDir);
+    if (index?.tree.commit !== parent.commit) return;
+    index.tree = parent.at(commit);
     for (const file of typeof files === 'string' ? [files] : files) {
       index.forget(file);
       index.addPath(file);
       await index.read(file);
     }
-    index.commit = commit;
   }
 
-  static async of(dir: string, commit?: string): Promise<FluxFileIndex> {
-    const head = commit ?? (await git(['rev-parse', 'HEAD'], dir)).stdout.trim();
-    const cached = FluxFileIndex.byDir.get(dir);
-    if (cached?.commit === head) return cached;
+  static async of(tree: RepoTree): Promise<FluxFileIndex> {
+    const cached = FluxFileIndex.byDir.get(tree.gitDir);
+    if (cached?.tree.commit === tree.commit) return cached;
     if (cached) {
       try {
-        await cached.advance(head);
+        await cached.advance(tree);
         return cached;
       } catch {
         // An unknown old commit (the clone was made again): build from scratch.
       }
     }
-    const built = await FluxFileIndex.build(dir, head);
-    FluxFileIndex.byDir.set(dir, built);
+    const built = await FluxFileIndex.build(tree);
+    FluxFileIndex.byDir.set(tree.gitDir, built);
     return built;
   }
 
-  private static async build(dir: string, head: string): Promise<FluxFileIndex> {
-    const files = (await git(['ls-files', '-z', '--', ...YAML_SPECS], dir)).stdout.split('\0').filter(Boolean);
-    const index = new FluxFileIndex(dir, head, files);
-    const grep = await git(['grep', '-l', '-z', '--fixed-strings', ...INDEXED_WORDS.flatMap((w) => ['-e', w]), '--', ...YAML_SPECS], dir, { allowFailure: true });
-    for (const file of grep.stdout.split('\0').filter(Boolean)) await index.read(file);
+  private static async build(tree: RepoTree): Promise<FluxFileIndex> {
+    const index = new FluxFileIndex(tree, await tree.yamlFiles());
+    for (const file of await tree.grep(INDEXED_WORDS, YAML_SPECS)) await index.read(file);
     return index;
   }
 
-  private async advance(head: string): Promise<void> {
-    const diff = await git(['diff-tree', '-r', '-z', '--name-status', '--no-renames', this.commit, head, '--', ...YAML_SPECS], this.dir);
+  private async advance(to: RepoTree): Promise<void> {
+    const diff = await git(['diff-tree', '-r', '-z', '--name-status', '--no-renames', this.tree.commit, to.commit, '--', ...YAML_SPECS], to.gitDir);
+    this.tree = to;
     const fields = diff.stdout.split('\0').filter(Boolean);
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const [status, file] = [fields[i]!, fields[i + 1]!];
@@ -110,11 +106,10 @@ export class FluxFileIndex {
         await this.read(file);
       }
     }
-    this.commit = head;
   }
 
   private async read(file: string): Promise<void> {
-    const text = await readFile(join(this.dir, file), 'utf8').catch(() => '');
+    const text = (await this.tree.read(file)) ?? '';
     if (!INDEXED_WORDS.some((w) => text.includes(w))) return;
     const { releases, keys } = describeFile(text, file);
     if (releases.length) this.releasesByFile.set(file, releases);

@@ -1,8 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { AmbiguousImageSite, ImageTagNotEditable, InvalidInput, ServiceNotFound } from '../errors.js';
-import { git } from './git.js';
 import { FluxFileIndex } from './flux-file-index.js';
+import type { RepoTree } from './repo-tree.js';
 import { chooseImageSites } from './sites/image-site-chooser.js';
 import { findImageSites } from './sites/image-site-finder.js';
 import { candidateOf, parseSiteRef, pathText, type ImageSite } from './sites/image-site.js';
@@ -14,7 +13,7 @@ export interface LocatedFile {
   file: string;
   /** Every file a rollout writes (setter markers of one policy may be in several). */
   files: string[];
-  /** Where the tag is written; each file's text was read at the synced head. */
+  /** Where the tag is written; each file's text was read at the commit located at. */
   sites: ImageSite[];
   /** Which rule chose them: picked, setter, imagePath, main, overlay. */
   rule: string;
@@ -27,8 +26,6 @@ export interface LocateOptions {
   fluxRoot?: string;
   /** From the catalog or a config override: a file or folder that wins over discovery. */
   fluxPath?: string;
-  /** The commit the working tree is at (saves a rev-parse when the caller just synced). */
-  head?: string;
   /** Per-service overrides (config `services.<name>`): the container and the key path of the image. */
   container?: string;
   imagePath?: string;
@@ -57,10 +54,6 @@ function pathspecs(root: string): string[] {
   return YAML_SPECS.map((glob) => (root ? `${root}/${glob}` : glob));
 }
 
-async function listFiles(repoDir: string, under: string): Promise<string[]> {
-  const { stdout } = await git(['ls-files', '-z', '--', ...pathspecs(under)], repoDir);
-  return [...new Set(stdout.split('\0').filter(Boolean))];
-}
 
 interface Candidates {
   files: string[];
@@ -71,23 +64,21 @@ interface Candidates {
 }
 
 /** An explicit fluxPath (catalog or config): a file, or a folder whose YAML files are searched. */
-async function filesAtPath(repoDir: string, service: string, fluxPath: string): Promise<Candidates> {
+async function filesAtPath(tree: RepoTree, service: string, fluxPath: string): Promise<Candidates> {
   const path = safeRelative(fluxPath, 'fluxPath');
-  let isDir: boolean;
-  try {
-    isDir = (await stat(join(repoDir, path))).isDirectory();
-  } catch {
+  const kind = path ? await tree.kind(path) : 'folder';
+  if (!kind) {
     throw new ImageTagNotEditable(
       `The catalog says '${service}' lives at ${fluxPath}, but that path is not in the Flux repo. Fix its fluxPath or run \`/services regenerate\`.`,
     );
   }
-  const files = isDir ? await listFiles(repoDir, path) : [path];
+  const files = kind === 'folder' ? await tree.yamlFiles(path) : [path];
   return { files, named: new Set(files) };
 }
 
 /** Discovery through the clone's index: only files that can hold the service's image are read. */
-async function filesByIndex(repoDir: string, service: string, root: string, options: LocateOptions): Promise<Candidates> {
-  const index = await FluxFileIndex.of(repoDir, options.head);
+async function filesByIndex(tree: RepoTree, service: string, root: string, options: LocateOptions): Promise<Candidates> {
+  const index = await FluxFileIndex.of(tree);
   const ownNames = [`${service}.yaml`, `${service}.yml`, `${service}-values.yaml`, `${service}-values.yml`];
   const named = [...index.valuesFilesIn(service, root), ...index.filesNamed(ownNames, root)];
   const policy = (options.imagePolicy ?? service).split(':').pop()!;
@@ -102,13 +93,12 @@ async function filesByIndex(repoDir: string, service: string, root: string, opti
   if (options.imagePath) {
     // A custom resource the index has no rule for: the files that mention the configured key.
     const key = options.imagePath.replace(/\[\d+\]/g, '').split('.').pop()!;
-    const grep = await git(['grep', '-l', '-z', '--fixed-strings', '-e', `${key}:`, '--', ...pathspecs(root)], repoDir, { allowFailure: true });
-    files.push(...grep.stdout.split('\0').filter(Boolean));
+    files.push(...(await tree.grep([`${key}:`], pathspecs(root))));
   }
   if (options.scope) {
     const scope = options.scope;
     // A HelmRelease's values may come from a ConfigMap the environment generates from a values file.
-    const wanted = await releaseValuesFrom(repoDir, scope, service, options.head);
+    const wanted = await releaseValuesFrom(tree, scope, service);
     const generated = [...scope.graph.files].filter(([, r]) => r.via === 'generator' && r.configMap && wanted.has(r.configMap)).map(([f]) => f);
     const inScope = [...new Set([...files, ...generated])].filter((f) => scope.graph.has(f));
     return { files: inScope.sort(), named: new Set([...named, ...generated].filter((f) => scope.graph.has(f))) };
@@ -132,7 +122,7 @@ const DEFAULT_TAG_PATH = ['spec', 'values', 'image', 'tag'];
  * patch of the same HelmRelease (under spec.values), else the values file it generates for the
  * release's valuesFrom. The path follows the base's site when there is one.
  */
-async function overlayInsert(repoDir: string, service: string, scope: EnvironmentScope, base: ImageSite | undefined, head?: string): Promise<LocatedFile['inserts'][number] | null> {
+async function overlayInsert(tree: RepoTree, service: string, scope: EnvironmentScope, base: ImageSite | undefined): Promise<LocatedFile['inserts'][number] | null> {
   if (base && base.owner.kind !== 'HelmRelease') {
     // A workload of a shared base: the overlay's own kustomization sets its tag with `images:`.
     if (base.part !== 'image' || !base.repository) return null;
@@ -144,25 +134,25 @@ async function overlayInsert(repoDir: string, service: string, scope: Environmen
   const own = [...scope.graph.files].filter(([f]) => !scope.shared.has(f));
   for (const [file, reached] of own) {
     if (reached.via !== 'patch') continue;
-    const docs = allDocuments(await readFile(join(repoDir, file), 'utf8'));
+    const docs = allDocuments((await tree.read(file)) ?? '');
     const docIndex = docs.findIndex((d) => !d.errors.length && isMap(d.contents) && d.get('kind') === 'HelmRelease' && d.getIn(['metadata', 'name']) === name);
     if (docIndex >= 0) return { file, docIndex, path };
   }
   for (const [file, reached] of own) {
     if (reached.via !== 'generator' || !reached.configMap) continue;
-    const text = await readFile(join(repoDir, file), 'utf8').catch(() => '');
-    const releaseUses = (await releaseValuesFrom(repoDir, scope, name, head)).has(reached.configMap);
+    const text = (await tree.read(file)) ?? '';
+    const releaseUses = (await releaseValuesFrom(tree, scope, name)).has(reached.configMap);
     if (releaseUses && documentsOf(text).length) return { file, docIndex: 0, path: path.slice(2) };
   }
   return null;
 }
 
 /** The ConfigMaps a HelmRelease of the environment takes values from (spec.valuesFrom). */
-async function releaseValuesFrom(repoDir: string, scope: EnvironmentScope, name: string, head?: string): Promise<Set<string>> {
+async function releaseValuesFrom(tree: RepoTree, scope: EnvironmentScope, name: string): Promise<Set<string>> {
   const names = new Set<string>();
-  const index = await FluxFileIndex.of(repoDir, head);
+  const index = await FluxFileIndex.of(tree);
   for (const file of index.helmReleaseFiles(name, '').filter((f) => scope.graph.has(f))) {
-    for (const doc of documentsOf(await readFile(join(repoDir, file), 'utf8'))) {
+    for (const doc of documentsOf((await tree.read(file)) ?? '')) {
       if (doc.get('kind') !== 'HelmRelease' || doc.getIn(['metadata', 'name']) !== name) continue;
       const from = doc.getIn(['spec', 'valuesFrom'], true);
       if (isSeq(from)) for (const item of from.items) if (isMap(item) && item.get('kind') === 'ConfigMap') names.add(String(item.get('name')));
@@ -177,21 +167,21 @@ async function releaseValuesFrom(repoDir: string, scope: EnvironmentScope, name:
  * the chooser's rules (setter markers first, imagePath, the object named after the service and its
  * main container). Several candidates: AmbiguousImageSite with the candidates, nothing changes.
  */
-export async function locateServiceFile(repoDir: string, service: string, options: LocateOptions = {}): Promise<LocatedFile> {
+export async function locateServiceFile(tree: RepoTree, service: string, options: LocateOptions = {}): Promise<LocatedFile> {
   const root = options.fluxRoot ? safeRelative(options.fluxRoot, 'fluxRoot') : '';
   const picked = options.site ? parseSiteRef(options.site) : null;
   if (options.site && !picked) throw new InvalidInput(`'${options.site}' is not a site; write it as <file>:<path>, e.g. apps/papi/helmrelease.yaml:spec.values.image.tag.`);
   const candidates = picked
     ? { files: [safeRelative(picked.file, 'site')], named: new Set([safeRelative(picked.file, 'site')]) }
     : options.fluxPath
-      ? await filesAtPath(repoDir, service, options.fluxPath)
-      : await filesByIndex(repoDir, service, options.scope ? '' : root, options);
+      ? await filesAtPath(tree, service, options.fluxPath)
+      : await filesByIndex(tree, service, options.scope ? '' : root, options);
 
   let sites: ImageSite[] = [];
   const problems: ImageTagNotEditable[] = [];
   const readSites = async (files: string[]) => {
     for (const file of files) {
-      const text = await readFile(join(repoDir, file), 'utf8').catch(() => null);
+      const text = await tree.read(file);
       if (text === null) continue;
       try {
         sites.push(...findImageSites(text, file, { imagePaths: options.imagePath ? [options.imagePath] : [] }));
@@ -232,8 +222,8 @@ export async function locateServiceFile(repoDir: string, service: string, option
     if (own.kind !== 'none') choice = own;
     const inShared = choice.kind === 'chosen' ? choice.sites.find((s) => scope.shared.has(s.file)) : undefined;
     if (inShared || choice.kind === 'none') {
-      const insert = await overlayInsert(repoDir, service, scope, inShared, options.head);
-      const hasRelease = (await FluxFileIndex.of(repoDir, options.head)).helmReleaseFiles(service, '').some((f) => scope.graph.has(f));
+      const insert = await overlayInsert(tree, service, scope, inShared);
+      const hasRelease = (await FluxFileIndex.of(tree)).helmReleaseFiles(service, '').some((f) => scope.graph.has(f));
       if (insert && (inShared || hasRelease)) return { file: insert.file, files: [insert.file], sites: [], rule: 'overlay', inserts: [insert] };
       if (inShared) {
         const others = scope.shared.get(inShared.file)!;
@@ -255,7 +245,7 @@ export async function locateServiceFile(repoDir: string, service: string, option
   }
   if (choice.reason) throw new ImageTagNotEditable(`${choice.reason}, so nothing was changed. Fix the service's settings or the Flux repo and try again.`);
   if (problems.length) throw problems[0]!;
-  const untagged = await untaggedImages(repoDir, service, candidates, scope);
+  const untagged = await untaggedImages(tree, service, candidates, scope);
   if (untagged.length === 1) return { file: untagged[0]!.file, files: [untagged[0]!.file], sites: [], rule: 'untagged', inserts: untagged };
   const release = candidates.files.find((f) => sites.every((s) => s.file !== f));
   if (release && candidates.files.length) {
@@ -270,11 +260,11 @@ export async function locateServiceFile(repoDir: string, service: string, option
  * `image: { repository: … }` with no tag yet, in the service's HelmRelease values or its own values
  * file: the tag is added beside the repository (never in a base other environments share).
  */
-async function untaggedImages(repoDir: string, service: string, candidates: Candidates, scope?: EnvironmentScope): Promise<LocatedFile['inserts']> {
+async function untaggedImages(tree: RepoTree, service: string, candidates: Candidates, scope?: EnvironmentScope): Promise<LocatedFile['inserts']> {
   const found: LocatedFile['inserts'] = [];
   for (const file of candidates.files) {
     if (scope?.shared.has(file)) continue;
-    const docs = allDocuments(await readFile(join(repoDir, file), 'utf8').catch(() => ''));
+    const docs = allDocuments((await tree.read(file)) ?? '');
     docs.forEach((doc, docIndex) => {
       if (doc.errors.length || !isMap(doc.contents)) return;
       const kind = doc.get('kind');

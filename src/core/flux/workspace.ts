@@ -1,55 +1,48 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import lockfile from 'proper-lockfile';
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { GitUnavailable, PushFailed } from '../errors.js';
 import { KeyedMutex } from '../keyed-mutex.js';
+import { buildCommit, type FileChange } from './commit-builder.js';
 import { git, GitCommandFailed, gitFailureDetail, isPushRace } from './git.js';
-import { BatchCommitWriter } from './batch-commit-writer.js';
+import { GitObjectStore } from './git-object-store.js';
+import { RepoTree } from './repo-tree.js';
 
 export interface GitIdentity {
   authorName: string;
   authorEmail: string;
 }
 
-/** Identifies this process to the clones it uses (who touched a clone last). */
-const PROCESS_TOKEN = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-
 export type PushOutcome = { ok: true } | { ok: false; race: true; stderr: string };
 
-/** What this process knows about a clone: whether its tree is exactly its HEAD, and its remote URL. */
-interface CloneState {
-  clean: boolean;
-  url?: string;
-}
-
 /**
- * A clone of one environment's Flux repo, cached under the data dir. Before every job it is brought
- * to the remote branch head. A tree this process has not seen clean since it started (or that a job
- * left half-edited) is never trusted: it gets a hard reset and a clean. A tree every job of this
- * process left clean only moves when the remote moved, which keeps the per-job cost low.
+ * A bare clone of one environment's Flux repo, cached under the data dir. Nothing is checked out:
+ * files are read at a commit (RepoTree, through one long-lived `cat-file --batch`) and commits are
+ * written with plumbing (blobs, the trees on their paths, the commit) on top of the remote head, then
+ * pushed by id. So no index of 10,000 files is refreshed, and no tree can be left half-edited by a
+ * job that failed.
  */
 export class FluxWorkspace {
-  /** One working tree, one user at a time, across every job in this process. */
+  /** One clone, one user at a time, across every job in this process. */
   private static readonly locks = new KeyedMutex();
-  private static readonly states = new Map<string, CloneState>();
+  private static readonly urls = new Map<string, string>();
+  /** The remote branch head as this process last saw it (its fetch, or its own push), and when. */
+  private static readonly seen = new Map<string, { head: string; at: number }>();
   readonly dir: string;
-  /** Set between startCommits and finishCommits: a batch's commits go through one fast-import. */
-  private writer?: BatchCommitWriter;
 
   constructor(
     readonly env: EnvironmentConfig,
     dataDir: string,
     private readonly identity: GitIdentity,
   ) {
-    this.dir = join(dataDir, 'flux-repos', env.name);
+    this.dir = join(dataDir, 'flux-repos', `${env.name}.git`);
   }
 
   /**
-   * Runs `work` with this clone to itself (rollouts, regenerations and reads all sync it): one job at
-   * a time in this process, and a lock file for other processes sharing the data dir. A clone that
-   * another process used since this one last did is not trusted to be clean.
+   * Runs `work` with this clone to itself (rollouts, regenerations and reads all fetch into it): one
+   * job at a time in this process, and a lock file for other processes sharing the data dir.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     return FluxWorkspace.locks.run(this.dir, async () => {
@@ -61,12 +54,9 @@ export class FluxWorkspace {
         update: 1_500,
         retries: { retries: 1200, minTimeout: 50, maxTimeout: 250 },
       });
-      const ownerFile = join(this.dir, '.git', 'rollbot-owner');
       try {
-        if ((await readFile(ownerFile, 'utf8').catch(() => '')) !== PROCESS_TOKEN) this.state.clean = false;
         return await work();
       } finally {
-        if (existsSync(join(this.dir, '.git'))) await writeFile(ownerFile, PROCESS_TOKEN).catch(() => undefined);
         await release();
       }
     });
@@ -76,50 +66,57 @@ export class FluxWorkspace {
     return `refs/remotes/origin/${this.env.branch}`;
   }
 
-  private get state(): CloneState {
-    let state = FluxWorkspace.states.get(this.dir);
-    if (!state) FluxWorkspace.states.set(this.dir, (state = { clean: false }));
-    return state;
+  /** The repository's files at a commit. */
+  tree(commit: string): RepoTree {
+    return new RepoTree(this.dir, commit);
   }
 
-  /** Clone on first use, then fetch and bring the tree to the remote head. Returns the head SHA. */
+  /** Clone on first use, else fetch the branch. Returns the remote head's commit id. */
   async sync(): Promise<string> {
-    const state = this.state;
-    if (!existsSync(join(this.dir, '.git'))) {
+    if (!existsSync(join(this.dir, 'objects'))) {
       await this.clone();
-      state.clean = true;
-      state.url = this.env.fluxGitRepo;
     } else {
-      if (state.url !== this.env.fluxGitRepo) {
+      if (FluxWorkspace.urls.get(this.dir) !== this.env.fluxGitRepo) {
         await git(['remote', 'set-url', 'origin', this.env.fluxGitRepo], this.dir);
-        state.url = this.env.fluxGitRepo;
+        FluxWorkspace.urls.set(this.dir, this.env.fluxGitRepo);
       }
       await this.fetch();
     }
-    const [head, remote] = (await git(['rev-parse', 'HEAD', this.remoteRef], this.dir)).stdout.trim().split('\n');
-    if (!state.clean) {
-      await git(['reset', '--quiet', '--hard', this.remoteRef], this.dir);
-      await git(['clean', '-qfdx'], this.dir);
-      state.clean = true;
-    } else if (head !== remote) {
-      await git(['reset', '--quiet', '--hard', this.remoteRef], this.dir);
-    }
-    return remote!;
+    // Through the long-lived cat-file (it reads refs afresh each time): no process start.
+    const head = await GitObjectStore.of(this.dir).read(this.remoteRef);
+    if (head?.type !== 'commit') throw new GitUnavailable(`The Flux repo for '${this.env.name}' has no branch '${this.env.branch}'. Check the environment's branch setting.`);
+    FluxWorkspace.seen.set(this.dir, { head: head.oid, at: Date.now() });
+    return head.oid;
   }
 
-  /** Before editing files: until a commit or a sync puts it right, the tree is not trusted. */
-  markDirty(): void {
-    this.state.clean = false;
+  /**
+   * The remote head this process fetched or pushed itself within the last `maxAgeMs`, if any. A
+   * rollout may build on it without a fetch: if the remote has moved since, git refuses the push
+   * (not a fast-forward) and the rollout fetches and applies again, so nothing is lost either way.
+   */
+  recentHead(maxAgeMs: number): string | undefined {
+    const seen = FluxWorkspace.seen.get(this.dir);
+    return seen && Date.now() - seen.at <= maxAgeMs ? seen.head : undefined;
   }
 
   private async clone(): Promise<void> {
+    GitObjectStore.closeAll(this.dir);
     await rm(this.dir, { recursive: true, force: true });
+    // A clone with a work tree from before rollbot used bare clones: its place is reused.
+    const older = this.dir.replace(/\.git$/, '');
+    if (existsSync(join(older, '.git'))) await rm(older, { recursive: true, force: true });
     await mkdir(dirname(this.dir), { recursive: true });
     try {
-      await git(['clone', '--quiet', '--no-tags', '--branch', this.env.branch, '--', this.env.fluxGitRepo, this.dir]);
+      await git(['clone', '--quiet', '--bare', '--no-tags', '--single-branch', '--branch', this.env.branch, '--', this.env.fluxGitRepo, this.dir]);
     } catch (error) {
+      await rm(this.dir, { recursive: true, force: true });
       throw this.unreachable(error);
     }
+    // Fetches and pushes keep origin's branch in a remote-tracking ref; nothing else moves it.
+    await git(['config', 'remote.origin.fetch', `+refs/heads/${this.env.branch}:${this.remoteRef}`], this.dir);
+    await git(['update-ref', this.remoteRef, `refs/heads/${this.env.branch}`], this.dir);
+    await git(['update-ref', '-d', `refs/heads/${this.env.branch}`], this.dir);
+    FluxWorkspace.urls.set(this.dir, this.env.fluxGitRepo);
   }
 
   private async fetch(): Promise<void> {
@@ -139,104 +136,47 @@ export class FluxWorkspace {
   }
 
   /**
-   * Commits the one edited file on top of `parent`; the trailers record who asked and which request
-   * made it. One `git fast-import` writes the blob, tree and commit (a porcelain commit would first
-   * stat every file of a large repo), then the index learns the new blob so the tree stays clean.
+   * A commit of the files' new contents on top of `parent`; the trailers record who asked and which
+   * request made it. Written with plumbing, no ref moves: `push` sends it by id.
    */
-  async commitFile(file: string, subject: string, trailers: Record<string, string>, parent: string): Promise<string> {
-    return this.commitFiles([file], subject, trailers, parent);
-  }
-
-  /** The same for several edited files (one policy's setter markers may be in more than one). */
-  async commitFiles(files: string[], subject: string, trailers: Record<string, string>, parent: string): Promise<string> {
-    for (const file of files) {
-      if (file.includes('\n') || file.startsWith('"')) throw new Error(`internal: cannot commit a path like ${JSON.stringify(file)}`);
-    }
+  async commitFiles(changes: FileChange[], subject: string, trailers: Record<string, string>, parent: string): Promise<string> {
     const body = Object.entries(trailers)
       .map(([k, v]) => `${k}: ${v}`)
       .join('\n');
     const message = body ? `${subject}\n\n${body}\n` : `${subject}\n`;
     const who = `${this.identity.authorName} <${this.identity.authorEmail}> ${Math.floor(Date.now() / 1000)} +0000`;
-    const items = await Promise.all(
-      files.map(async (file) => ({
-        file,
-        content: await readFile(join(this.dir, file)),
-        mode: (await stat(join(this.dir, file))).mode & 0o111 ? '100755' : '100644',
-      })),
-    );
-    if (this.writer) return this.writer.commit(items, message, who, parent);
-    const marks = join(this.dir, '.git', 'rollbot-marks');
-    const parts: Buffer[] = [];
-    const modes = items.map((item) => item.mode);
-    for (const [i, item] of items.entries()) {
-      parts.push(Buffer.from(`blob\nmark :${i + 10}\ndata ${item.content.length}\n`), item.content, Buffer.from('\n'));
-    }
-    const changes = files.map((file, i) => `M ${modes[i]} :${i + 10} ${file}\n`).join('');
-    parts.push(
-      Buffer.from(
-        `commit refs/heads/${this.env.branch}\nmark :2\nauthor ${who}\ncommitter ${who}\ndata ${Buffer.byteLength(message)}\n${message}\nfrom ${parent}\n${changes}\n`,
-      ),
-    );
-    await git(['fast-import', '--quiet', `--export-marks=${marks}`], this.dir, { input: Buffer.concat(parts) });
-    const ids = Object.fromEntries((await readFile(marks, 'utf8')).trim().split('\n').map((line) => line.split(' ')));
-    for (const [i, file] of files.entries()) {
-      await git(['update-index', '--add', '--cacheinfo', `${modes[i]},${ids[`:${i + 10}`]},${file}`], this.dir);
-    }
-    this.state.clean = true;
-    return ids[':2']!;
+    return buildCommit(GitObjectStore.of(this.dir), { parent, changes, message, who });
   }
 
   /**
-   * A batch of rollouts: until finishCommits, commitFile writes through one long-lived fast-import
-   * (a process per commit costs more than the commit). Each commit id is known at once; objects,
-   * the branch ref and the index are written by finishCommits, before the push.
-   */
-  startCommits(): void {
-    this.writer?.abort();
-    this.writer = new BatchCommitWriter(this.dir, this.env.branch);
-  }
-
-  async finishCommits(): Promise<void> {
-    const writer = this.writer;
-    this.writer = undefined;
-    if (!writer) return;
-    const entries = await writer.finish();
-    if (entries.length === 0) return;
-    const info = entries.map((e) => `${e.mode} ${e.blob}\t${e.file}`).join('\n');
-    await git(['update-index', '--index-info'], this.dir, { input: `${info}\n` });
-    this.state.clean = true;
-  }
-
-  /** Drops a batch's unfinished commits: no ref moves (edits left in the tree need markDirty). */
-  abortCommits(): void {
-    this.writer?.abort();
-    this.writer = undefined;
-  }
-
-  /**
-   * Pushes HEAD to the environment's branch, or (PR mode) to a branch of its own, which a retry
+   * Pushes `commit` to the environment's branch, or (PR mode) to a branch of its own, which a retry
    * overwrites. A race (someone pushed first) is an outcome, anything else an error.
    */
-  async push(branch?: string): Promise<PushOutcome> {
-    const target = branch ? ['--force', 'origin', `HEAD:refs/heads/${branch}`] : ['origin', `HEAD:refs/heads/${this.env.branch}`];
+  async push(commit: string, branch?: string): Promise<PushOutcome> {
+    const target = branch ? ['--force', 'origin', `${commit}:refs/heads/${branch}`] : ['origin', `${commit}:refs/heads/${this.env.branch}`];
     const result = await git(['push', '--quiet', '--porcelain', ...target], this.dir, { allowFailure: true });
-    if (result.exitCode === 0) return { ok: true };
+    if (result.exitCode === 0) {
+      if (!branch) FluxWorkspace.seen.set(this.dir, { head: commit, at: Date.now() });
+      return { ok: true };
+    }
+    FluxWorkspace.seen.delete(this.dir);
     const output = `${result.stdout}\n${result.stderr}`;
     if (isPushRace(output)) return { ok: false, race: true, stderr: output };
     throw new PushFailed({ cause: new GitCommandFailed(['push'], result) });
   }
 
-  /** The last commit on HEAD that carries `Rollbot-Request: <id>`, if any (exactly-once on retry). */
-  async findCommitByRequest(requestId: string, file: string): Promise<string | null> {
+  /** The last commit up to `head` that carries `Rollbot-Request: <id>`, if any (exactly-once on retry). */
+  async findCommitByRequest(requestId: string, file: string, head: string): Promise<string | null> {
     const result = await git(
-      ['log', '-n', '20', '--format=%H', '--fixed-strings', `--grep=Rollbot-Request: ${requestId}`, 'HEAD', '--', file],
+      ['log', '-n', '20', '--format=%H', '--fixed-strings', `--grep=Rollbot-Request: ${requestId}`, head, '--', file],
       this.dir,
       { allowFailure: true },
     );
     return result.stdout.trim().split('\n')[0] || null;
   }
 
-  async diff(file: string | string[]): Promise<string> {
-    return (await git(['diff', '--no-color', '--', ...(typeof file === 'string' ? [file] : file)], this.dir)).stdout;
+  /** The change between two commits, in these files. */
+  async diff(from: string, to: string, files: string[]): Promise<string> {
+    return (await git(['diff', '--no-color', from, to, '--', ...files], this.dir)).stdout;
   }
 }

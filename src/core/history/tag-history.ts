@@ -1,4 +1,5 @@
 import { git } from '../flux/git.js';
+import type { RepoTree } from '../flux/repo-tree.js';
 import type { LocatedFile } from '../flux/locate.js';
 import { findImageSites } from '../flux/sites/image-site-finder.js';
 import { pathText } from '../flux/sites/image-site.js';
@@ -54,28 +55,10 @@ function tagIn(text: string, located: LocatedFile, _service: string): string | n
   }
 }
 
-/** Reads many `<commit>:<path>` blobs with one `git cat-file --batch`. */
-async function blobsAt(repoDir: string, commits: string[], file: string): Promise<Map<string, string | null>> {
-  const out = new Map<string, string | null>();
-  if (commits.length === 0) return out;
-  const { stdout } = await git(['cat-file', '--batch'], repoDir, { input: commits.map((c) => `${c}:${file}`).join('\n') + '\n' });
-  // stdout is text here; blob sizes are in bytes, so walk a Buffer.
-  const buffer = Buffer.from(stdout + '\n', 'utf8');
-  let offset = 0;
-  for (const commit of commits) {
-    const eol = buffer.indexOf(0x0a, offset);
-    const header = buffer.subarray(offset, eol).toString('utf8');
-    offset = eol + 1;
-    const match = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-    if (!match) {
-      out.set(commit, null); // "missing": the file did not exist at that commit
-      continue;
-    }
-    const size = Number(match[1]);
-    out.set(commit, buffer.subarray(offset, offset + size).toString('utf8'));
-    offset += size + 1;
-  }
-  return out;
+/** The file at each commit, through the clone's long-lived `cat-file --batch` (requests pipelined). */
+async function blobsAt(tree: RepoTree, commits: string[], file: string): Promise<Map<string, string | null>> {
+  const texts = await Promise.all(commits.map((c) => tree.at(c).read(file)));
+  return new Map(commits.map((c, i) => [c, texts[i]!]));
 }
 
 /**
@@ -83,14 +66,14 @@ async function blobsAt(repoDir: string, commits: string[], file: string): Promis
  * per change of the tag (a commit that touched the file but not the tag is not one), newest first.
  */
 export async function readTagHistory(
-  repoDir: string,
+  tree: RepoTree,
   located: LocatedFile,
   service: string,
   options: { limit: number; maxCommits?: number },
 ): Promise<TagHistory> {
   const maxCommits = options.maxCommits ?? 500;
   const format = ['%H', '%ct', '%an', '%s', '%(trailers:key=Requested-by,valueonly,separator=%x2C)'].join('%x1f') + '%x1e';
-  const { stdout } = await git(['log', `-n${maxCommits + 1}`, `--format=${format}`, 'HEAD', '--', located.file], repoDir);
+  const { stdout } = await git(['log', `-n${maxCommits + 1}`, `--format=${format}`, tree.commit, '--', located.file], tree.gitDir);
   const commits = stdout
     .split(RECORD)
     .map((r) => r.replace(/^\n/, ''))
@@ -101,7 +84,7 @@ export async function readTagHistory(
     });
   const truncated = commits.length > maxCommits;
   const scanned = commits.slice(0, maxCommits);
-  const blobs = await blobsAt(repoDir, scanned.map((c) => c.commit), located.file);
+  const blobs = await blobsAt(tree, scanned.map((c) => c.commit), located.file);
   // Oldest first: a change is a commit whose tag differs from the one before it.
   const changes: TagChange[] = [];
   let previous: string | null = null;

@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { locateServiceFile, type LocateOptions } from '../flux/locate.js';
 import type { FluxWorkspace } from '../flux/workspace.js';
+import type { RepoTree } from '../flux/repo-tree.js';
 import { silentReporter, StepTracker, type Clock, type Reporter } from '../progress.js';
 import { validatePrNumber, validateServiceName, validateSha } from '../validate.js';
 import type { SourceMirror } from './commit-lookup.js';
@@ -30,7 +31,7 @@ export interface PrepareReleaseInput {
   /** The catalog's setter policy for the service (config overrides win). */
   imagePolicy?: string;
   /** The environment's own files (the engine's scopeOf), so a release reads where it will write. */
-  scopeOf?: (dir: string, head: string) => Promise<LocateOptions['scope']>;
+  scopeOf?: (tree: RepoTree) => Promise<LocateOptions['scope']>;
   template: TagTemplate;
   clock?: Clock;
   /** Commits listed in the summary; the rest are counted ("and N more"). */
@@ -139,14 +140,15 @@ export async function readCurrentTag(
   service: string,
   fluxPath: string | undefined,
   fluxRoot: string | undefined,
-  overrides: Pick<LocateOptions, 'site' | 'container' | 'imagePath' | 'imagePolicy'> & { scopeOf?: (dir: string, head: string) => Promise<LocateOptions['scope']> } = {},
+  overrides: Pick<LocateOptions, 'site' | 'container' | 'imagePath' | 'imagePolicy'> & { scopeOf?: (tree: RepoTree) => Promise<LocateOptions['scope']> } = {},
 ): Promise<{ file: string; tag: string | null; fluxCommit: string }> {
   // Sync resets the clone: take turns with rollouts and regenerations on the same clone.
   return workspace.exclusive(async () => {
     const fluxCommit = await workspace.sync();
     const { scopeOf, ...rest } = overrides;
-    const scope = await scopeOf?.(workspace.dir, fluxCommit);
-    const located = await locateServiceFile(workspace.dir, service, { fluxPath: overrides.site ? undefined : fluxPath, fluxRoot, head: fluxCommit, scope, ...rest });
+    const tree = workspace.tree(fluxCommit);
+    const scope = await scopeOf?.(tree);
+    const located = await locateServiceFile(tree, service, { fluxPath: overrides.site ? undefined : fluxPath, fluxRoot, scope, ...rest });
     return { file: located.file, tag: located.sites.find((s) => s.part !== 'name')?.current ?? null, fluxCommit };
   });
 }

@@ -49,10 +49,10 @@ export async function findRollbackTarget(
 ): Promise<RollbackTarget> {
   const name = validateServiceName(service);
   if (to !== undefined) validateImageTag(to);
-  const { history, earlier, undone } = await engine.inspect(env, name, async (workspace, located) => ({
-    history: await readTagHistory(workspace.dir, located, name, { limit: ROLLBACK_SEARCH_DEPTH }),
-    earlier: requestId ? await workspace.findCommitByRequest(requestId, located.file) : null,
-    undone: undo ? await workspace.findCommitByRequest(undo, located.file) : null,
+  const { history, earlier, undone } = await engine.inspect(env, name, async (workspace, located, tree) => ({
+    history: await readTagHistory(tree, located, name, { limit: ROLLBACK_SEARCH_DEPTH }),
+    earlier: requestId ? await workspace.findCommitByRequest(requestId, located.file, tree.commit) : null,
+    undone: undo ? await workspace.findCommitByRequest(undo, located.file, tree.commit) : null,
   }));
   // A retried job whose rollback already landed: the same target again, not one step further back.
   const landed = earlier ? history.changes.find((c) => c.commit === earlier) : undefined;

@@ -1,5 +1,5 @@
 import { PushFailed } from '../errors.js';
-import type { CommittedRollout, PreparedRollout, RolloutEngine, RolloutResult } from './rollout-engine.js';
+import { readFromRepo, type CommittedRollout, type PreparedRollout, type RolloutEngine, type RolloutResult } from './rollout-engine.js';
 
 export type BatchItemOutcome = { ok: true; result: RolloutResult } | { ok: false; error: unknown };
 
@@ -14,9 +14,8 @@ export interface BatchReport {
 
 /**
  * Applies several rollouts of one environment on one clone and pushes them together: one commit per
- * request (its own subject and trailers, so history and rollbacks stay per service), all written by
- * one fast-import (FluxWorkspace.startCommits), and one push. A
- * rejected push re-applies the still-pending requests on the new head, up to the engine's push
+ * request (its own subject and trailers, so history and rollbacks stay per service), each on top
+ * of the one before, and one push of the last. A rejected push re-applies the still-pending requests on the new head, up to the engine's push
  * attempts. A request that fails (not found, ambiguous, no such PR) is settled alone and the others
  * go on; `settle` is called once per item, as soon as that item's outcome is known.
  *
@@ -41,66 +40,60 @@ export async function applyBatch(
 
   try {
     await workspace.exclusive(async () => {
+      // A head seen moments ago is built on without a fetch (see RolloutEngine.recentHead).
+      let recent = engine.recentHead(workspace);
       for (let attempt = 1; pending.length > 0; attempt++) {
+        const optimistic = recent !== undefined;
         let head: string;
         try {
-          head = await workspace.sync();
+          head = recent ?? (await workspace.sync());
         } catch (error) {
           fail(pending, error);
           pending = [];
           return;
         }
+        recent = undefined;
         const committed: Array<{ index: number; applied: CommittedRollout }> = [];
-        let anyFailed = false;
-        workspace.startCommits();
+        // Settled only on a fetched head: nothing to push, or the repo's content said no.
+        const recheck: number[] = [];
         for (const index of pending) {
           try {
             const applied = await engine.apply(workspace, items[index]!, async () => head);
-            if (applied.kind === 'finished') {
-              settle(index, { ok: true, result: applied.result });
-            } else {
+            if (applied.kind === 'committed') {
               committed.push({ index, applied });
               head = applied.commit;
-            }
+            } else if (optimistic) recheck.push(index);
+            else settle(index, { ok: true, result: applied.result });
           } catch (error) {
-            anyFailed = true;
-            settle(index, { ok: false, error });
+            if (optimistic && readFromRepo(error)) recheck.push(index);
+            else settle(index, { ok: false, error });
           }
         }
-        pending = committed.map((c) => c.index);
         if (committed.length === 0) {
-          workspace.abortCommits();
-          if (anyFailed) workspace.markDirty();
-          return;
+          pending = recheck;
+          attempt--;
+          continue;
         }
-        try {
-          await workspace.finishCommits();
-        } catch (error) {
-          workspace.abortCommits();
-          workspace.markDirty();
-          fail(pending, error);
-          pending = [];
-          return;
-        }
-        // A failed request may have left its edit in the tree (not in any commit): the next sync drops it.
-        if (anyFailed) workspace.markDirty();
 
         report.pushes++;
         let ok: boolean;
         try {
-          ok = (await engine.push(workspace, pending.map((i) => items[i]!), attempt)).ok;
+          ok = (await engine.push(workspace, committed.map((c) => items[c.index]!), head, attempt)).ok;
         } catch (error) {
-          fail(pending, error);
+          fail([...committed.map((c) => c.index), ...recheck], error);
           pending = [];
           return;
         }
         if (ok) {
-          report.landed = committed.length;
+          report.landed += committed.length;
           for (const { index, applied } of committed) settle(index, { ok: true, result: engine.pushedResult(applied, attempt) });
-          pending = [];
-          return;
+          pending = recheck;
+          attempt = 0;
+          continue;
         }
         report.rejected++;
+        pending = [...committed.map((c) => c.index), ...recheck].sort((a, b) => a - b);
+        if (optimistic) continue; // the remote moved since we saw it: fetch, no backoff
         if (attempt >= engine.pushAttempts) {
           fail(pending, new PushFailed());
           pending = [];
@@ -111,8 +104,6 @@ export async function applyBatch(
     });
   } catch (error) {
     // The clone could not be taken (lock file): every request still waiting gets the error.
-    workspace.abortCommits();
-    workspace.markDirty();
     fail(pending, error);
   }
   return report;

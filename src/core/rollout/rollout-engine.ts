@@ -1,8 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CatalogEntry } from '../catalog/catalog-file.js';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { InvalidInput, PushFailed, ReadOnlyEnvironment } from '../errors.js';
+import { AmbiguousImageSite, ImageTagNotEditable, InvalidInput, PushFailed, ReadOnlyEnvironment, ServiceNotFound } from '../errors.js';
 import { askWhichEnvironment } from './environment-question.js';
 import { editImageSites } from '../flux/sites/image-site-editor.js';
 import { siteRef } from '../flux/sites/image-site.js';
@@ -11,6 +9,8 @@ import { environmentScope, type EnvironmentScope } from '../flux/env-scope.js';
 import { locateServiceFile, type LocatedFile } from '../flux/locate.js';
 import { FluxFileIndex } from '../flux/flux-file-index.js';
 import { FluxWorkspace, type GitIdentity, type PushOutcome } from '../flux/workspace.js';
+import type { FileChange } from '../flux/commit-builder.js';
+import type { RepoTree } from '../flux/repo-tree.js';
 import { StepTracker, type Clock, type Reporter } from '../progress.js';
 import { resolvePullRequestHead, sourceRepoOf } from '../source/source-repo.js';
 import { rolloutTag } from '../tags.js';
@@ -72,6 +72,8 @@ export interface RolloutEngineOptions {
   backoffMs?: (attempt: number) => number;
   /** Every configured environment: those on the same Flux repo tell which bases are shared. */
   environments?: () => EnvironmentConfig[];
+  /** Build on a remote head seen this long ago without fetching first (default 5 s; 0: always fetch). */
+  reuseHeadMs?: number;
 }
 
 /** A checked request with its own progress steps, ready to apply on a clone (once or again after a race). */
@@ -123,8 +125,8 @@ export class RolloutEngine {
   }
 
   /** The environment's own files (kustomize graph from its fluxRoot) at a commit of its clone. */
-  scopeOf(env: EnvironmentConfig, dir: string, head: string): Promise<EnvironmentScope | undefined> {
-    return environmentScope(dir, head, env, this.options.environments?.() ?? []);
+  scopeOf(env: EnvironmentConfig, tree: RepoTree): Promise<EnvironmentScope | undefined> {
+    return environmentScope(tree, env, this.options.environments?.() ?? []);
   }
 
   workspace(env: EnvironmentConfig): FluxWorkspace {
@@ -136,15 +138,27 @@ export class RolloutEngine {
     const workspace = this.workspace(env);
 
     return workspace.exclusive(async () => {
+      let recent = request.dryRun ? undefined : this.recentHead(workspace);
       for (let attempt = 1; ; attempt++) {
-        const applied = await this.apply(workspace, prepared, () => workspace.sync());
-        if (applied.kind === 'finished') {
-          // A dry run leaves its edit in the tree; put the clone back to the remote head.
-          if (applied.result.status === 'dry-run') await workspace.sync();
+        const optimistic = recent !== undefined;
+        let applied: AppliedRollout | undefined;
+        try {
+          applied = await this.apply(workspace, prepared, async () => recent ?? workspace.sync());
+        } catch (error) {
+          if (!optimistic || !readFromRepo(error)) throw error;
+        }
+        recent = undefined;
+        if (applied?.kind !== 'committed') {
+          // Nothing to push, or a failure the repo's content decided: only ever said of a fetched head.
+          if (optimistic || !applied) {
+            attempt--;
+            continue;
+          }
           return applied.result;
         }
-        const pushed = await this.push(workspace, [prepared], attempt);
+        const pushed = await this.push(workspace, [prepared], applied.commit, attempt);
         if (pushed.ok) return this.pushedResult(applied, attempt);
+        if (optimistic) continue; // the remote moved since we saw it: fetch, no backoff
         if (attempt >= this.options.pushAttempts) throw new PushFailed();
         await this.backoff(attempt);
       }
@@ -186,26 +200,27 @@ export class RolloutEngine {
    * Locate → resolve → edit → commit for one request, on top of the head `headOf` gives (the locate
    * step syncs the clone for a single rollout; a batch passes the previous rollout's commit). The
    * caller holds workspace.exclusive. Either the request is finished (unchanged, landed earlier, dry
-   * run) or it left one commit on HEAD that still has to be pushed.
+   * run) or it made one commit on top of that head that still has to be pushed.
    */
   async apply(workspace: FluxWorkspace, p: PreparedRollout, headOf: () => Promise<string>): Promise<AppliedRollout> {
     const { env, request, service, pr, steps } = p;
     const override = env.services[service];
     let head = '';
+    let tree: RepoTree | undefined;
     const located = await steps.run(
       'locate',
       async () => {
         head = await headOf();
+        const at = (tree = workspace.tree(head));
         const others = this.options.environments?.() ?? [];
-        return askWhichEnvironment(env, others, (o) => this.scopeOf(o, workspace.dir, head), locateServiceFile(workspace.dir, service, {
+        return askWhichEnvironment(env, others, (o) => this.scopeOf(o, at), locateServiceFile(at, service, {
           fluxPath: p.fluxPath,
           fluxRoot: env.fluxRoot,
-          head,
           site: request.site,
           container: override?.container,
           imagePath: override?.imagePath,
           imagePolicy: p.imagePolicy,
-          scope: await this.scopeOf(env, workspace.dir, head),
+          scope: await this.scopeOf(env, at),
         }));
       },
       (l) => l.file,
@@ -235,11 +250,11 @@ export class RolloutEngine {
       sha,
       kustomization: p.kustomization,
     };
-    const edit = await steps.run('edit', () => this.applyEdit(workspace, located, tag), (e) =>
-      e.changed ? `${e.previousTag ?? '(empty)'} → ${tag}` : `already at ${tag}`,
+    const edit = await steps.run('edit', () => this.applyEdit(tree!, located, tag), (e) =>
+      e.changes.length ? `${e.previousTag ?? '(empty)'} → ${tag}` : `already at ${tag}`,
     );
-    if (!edit.changed) {
-      const earlier = request.requestId ? await workspace.findCommitByRequest(request.requestId, located.file) : null;
+    if (!edit.changes.length) {
+      const earlier = request.requestId ? await workspace.findCommitByRequest(request.requestId, located.file, head) : null;
       steps.skip('commit', earlier ? `landed earlier: ${earlier.slice(0, 7)}` : 'nothing to commit');
       steps.skip('push', earlier ? 'already pushed' : 'nothing to push');
       const result: RolloutResult = earlier
@@ -248,7 +263,9 @@ export class RolloutEngine {
       return { kind: 'finished', result };
     }
     if (request.dryRun) {
-      const diff = await workspace.diff(located.files);
+      // An unreferenced commit, only to show the diff; git's gc drops it.
+      const draft = await workspace.commitFiles(edit.changes, 'dry run', {}, head);
+      const diff = await workspace.diff(head, draft, located.files);
       steps.skip('commit', 'dry run');
       steps.skip('push', 'dry run');
       return { kind: 'finished', result: { ...base, status: 'dry-run', previousTag: edit.previousTag, diff, pushAttempts: 0 } };
@@ -258,22 +275,22 @@ export class RolloutEngine {
     if (request.requestId) trailers['Rollbot-Request'] = request.requestId;
     const commit = await steps.run(
       'commit',
-      () => workspace.commitFiles(located.files, subjectOf(request, service, tag, edit.previousTag), trailers, head),
+      () => workspace.commitFiles(edit.changes, subjectOf(request, service, tag, edit.previousTag), trailers, head),
       (c) => c.slice(0, 7),
     );
-    await FluxFileIndex.recordCommit(workspace.dir, head, commit, located.files);
+    await FluxFileIndex.recordCommit(tree!, commit, located.files);
     return { kind: 'committed', commit, base, previousTag: edit.previousTag, branch: request.branch ?? env.branch };
   }
 
   /**
-   * Pushes HEAD once for every committed request in `items` (one, or a whole batch); each one's push
-   * step shows the outcome. All items must push to the same branch.
+   * Pushes `commit` (the last of a batch carries the others) once for every committed request in
+   * `items`; each one's push step shows the outcome. All items must push to the same branch.
    */
-  async push(workspace: FluxWorkspace, items: PreparedRollout[], attempt: number): Promise<PushOutcome> {
+  async push(workspace: FluxWorkspace, items: PreparedRollout[], commit: string, attempt: number): Promise<PushOutcome> {
     const branch = items[0]?.request.branch;
     const target = branch ?? workspace.env.branch;
     const others = items.length > 1 ? `, with ${items.length - 1} other rollout${items.length > 2 ? 's' : ''}` : '';
-    const outcome = workspace.push(branch);
+    const outcome = workspace.push(commit, branch);
     // Each request's own push step follows the one shared push; the outcome (or error) is returned below.
     await Promise.allSettled(
       items.map((p) =>
@@ -287,6 +304,15 @@ export class RolloutEngine {
     return { ...applied.base, status: 'updated', previousTag: applied.previousTag, commit: applied.commit, pushAttempts: attempt, branch: applied.branch };
   }
 
+  /**
+   * A head this process saw within reuseHeadMs (rollouts in a burst): the first attempt builds on it
+   * without a fetch. Anything other than a landed push is then decided again on a fetched head.
+   */
+  recentHead(workspace: FluxWorkspace): string | undefined {
+    const ms = this.options.reuseHeadMs ?? 5_000;
+    return ms > 0 ? workspace.recentHead(ms) : undefined;
+  }
+
   /** How many times a rejected push is re-applied on the new head. */
   get pushAttempts(): number {
     return this.options.pushAttempts;
@@ -298,36 +324,34 @@ export class RolloutEngine {
   }
 
   /**
-   * Runs `read` on the service's file in a freshly synced clone, taking turns with rollouts on it
+   * Runs `read` on the service's file at the remote head, taking turns with rollouts on the clone
    * (`/history`, rollback targets). Locates exactly as a rollout would.
    */
-  async inspect<T>(env: EnvironmentConfig, service: string, read: (workspace: FluxWorkspace, located: LocatedFile, head: string) => Promise<T>): Promise<T> {
+  async inspect<T>(env: EnvironmentConfig, service: string, read: (workspace: FluxWorkspace, located: LocatedFile, tree: RepoTree) => Promise<T>): Promise<T> {
     const name = validateServiceName(service);
     const override = env.services[name];
     const fluxPath = override?.fluxPath ?? this.options.catalogEntry?.(env, name)?.fluxPath;
     const workspace = this.workspace(env);
     return workspace.exclusive(async () => {
-      const head = await workspace.sync();
-      const located = await locateServiceFile(workspace.dir, name, {
+      const tree = workspace.tree(await workspace.sync());
+      const located = await locateServiceFile(tree, name, {
         fluxPath,
         fluxRoot: env.fluxRoot,
-        head,
         container: override?.container,
         imagePath: override?.imagePath,
         imagePolicy: override?.imagePolicy,
-        scope: await this.scopeOf(env, workspace.dir, head),
+        scope: await this.scopeOf(env, tree),
       });
-      return read(workspace, located, head);
+      return read(workspace, located, tree);
     });
   }
 
   /** Splices the tag into every chosen site, file by file; the first site's old tag is reported. */
-  private async applyEdit(workspace: FluxWorkspace, located: LocatedFile, tag: string) {
-    let changed = false;
+  private async applyEdit(tree: RepoTree, located: LocatedFile, tag: string): Promise<{ changes: FileChange[]; previousTag: string | null }> {
+    const changes: FileChange[] = [];
     let previousTag: string | null | undefined;
     for (const file of located.files) {
-      const path = join(workspace.dir, file);
-      const text = await readFile(path, 'utf8');
+      const text = (await tree.read(file)) ?? '';
       const edit = editImageSites(text, located.sites.filter((s) => s.file === file), tag);
       previousTag ??= edit.edits[0]?.previous ?? null;
       let next = edit.text;
@@ -335,14 +359,15 @@ export class RolloutEngine {
       for (const insert of located.inserts.filter((i) => i.file === file).sort((a, b) => b.docIndex - a.docIndex)) {
         next = insert.kustomizeImage ? insertKustomizeImage(next, insert.kustomizeImage, tag, file) : insertImageTag(next, insert.docIndex, insert.path, tag, file);
       }
-      if (next !== text) {
-        workspace.markDirty();
-        await writeFile(path, next);
-        changed = true;
-      }
+      if (next !== text) changes.push({ file, content: next });
     }
-    return { changed, previousTag: previousTag ?? null };
+    return { changes, previousTag: previousTag ?? null };
   }
+}
+
+/** Failures the Flux repo's content decided (a missing or ambiguous service): a newer head may decide otherwise. */
+export function readFromRepo(error: unknown): boolean {
+  return error instanceof ServiceNotFound || error instanceof AmbiguousImageSite || error instanceof ImageTagNotEditable;
 }
 
 function subjectOf(request: RolloutRequest, service: string, tag: string, previousTag: string | null): string {

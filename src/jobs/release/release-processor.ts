@@ -90,7 +90,7 @@ async function prepare(deps: ReleaseDeps, env: EnvironmentConfig, data: ReleaseJ
         fluxPath: deps.catalogs.entry(env, service)?.fluxPath,
         site: data.site,
         imagePolicy: deps.catalogs.entry(env, service)?.imagePolicy,
-        scopeOf: (dir, head) => deps.engine.scopeOf(env, dir, head),
+        scopeOf: (tree) => deps.engine.scopeOf(env, tree),
         template: parseTagTemplate(settings.tagTemplate),
         clock: deps.clock,
         commitLimit: settings.commitLimit,

@@ -1,0 +1,140 @@
+import { unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GitPipe, lineAnswer, type AnswerParser } from './git-pipe.js';
+
+export interface GitObject {
+  oid: string;
+  type: 'blob' | 'tree' | 'commit' | 'tag';
+  content: Buffer;
+}
+
+export interface TreeEntry {
+  /** Octal as git writes it: 100644, 100755, 120000, 040000, 160000. */
+  mode: string;
+  name: string;
+  oid: string;
+}
+
+const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const HEADER = /^([0-9a-f]{40}(?:[0-9a-f]{24})?) (blob|tree|commit|tag) (\d+)$/;
+
+/** `cat-file --batch` answers: `<oid> <type> <size>\n<content>\n`, or `<name> missing\n`. */
+const objectAnswer: AnswerParser<GitObject | null> = (buffer) => {
+  const end = buffer.indexOf(10);
+  if (end < 0) return undefined;
+  const header = HEADER.exec(buffer.subarray(0, end).toString('utf8'));
+  if (!header) return { used: end + 1, value: null };
+  const size = Number(header[3]);
+  if (buffer.length < end + 1 + size + 1) return undefined;
+  const content = Buffer.from(buffer.subarray(end + 1, end + 1 + size));
+  return { used: end + 2 + size, value: { oid: header[1]!, type: header[2] as GitObject['type'], content } };
+};
+
+function checkedOid(answer: string): string {
+  if (!OID.test(answer)) throw new Error(`git answered '${answer}' where an object id was expected`);
+  return answer;
+}
+
+/**
+ * The objects of one repository (a bare clone), read and written through long-lived git plumbing:
+ * `cat-file --batch` reads, `hash-object -w --stdin-paths` writes blobs and commits, `mktree --batch`
+ * writes trees. Nothing here touches a work tree or an index, and no process starts per object.
+ * Writes are loose objects with no ref: until a push (or a ref) names them they are garbage git's
+ * own gc collects.
+ */
+export class GitObjectStore {
+  private static readonly stores = new Map<string, GitObjectStore>();
+  private readonly reader: GitPipe;
+  private readonly blobs: GitPipe;
+  private readonly commits: GitPipe;
+  private readonly trees: GitPipe;
+  /** hash-object reads files: one scratch file per process and repository, used one write at a time. */
+  private readonly scratch: string;
+  private writing: Promise<unknown> = Promise.resolve();
+
+  private constructor(readonly gitDir: string) {
+    this.reader = new GitPipe(['cat-file', '--batch'], gitDir);
+    this.blobs = new GitPipe(['hash-object', '-w', '--no-filters', '--stdin-paths'], gitDir);
+    this.commits = new GitPipe(['hash-object', '-t', 'commit', '-w', '--stdin-paths'], gitDir);
+    // --missing: a submodule's commit is never in the repository, and the check adds nothing for
+    // entries taken from existing trees or just written.
+    this.trees = new GitPipe(['mktree', '--batch', '-z', '--missing'], gitDir);
+    this.scratch = join(gitDir, `rollbot-object-${process.pid}`);
+  }
+
+  static of(gitDir: string): GitObjectStore {
+    let store = GitObjectStore.stores.get(gitDir);
+    if (!store) GitObjectStore.stores.set(gitDir, (store = new GitObjectStore(gitDir)));
+    return store;
+  }
+
+  /** Ends every long-lived git process (a clone is deleted, or the process shuts down). */
+  static closeAll(gitDir?: string): void {
+    for (const [dir, store] of GitObjectStore.stores) {
+      if (gitDir && dir !== gitDir) continue;
+      store.close();
+      GitObjectStore.stores.delete(dir);
+    }
+  }
+
+  /** An object by anything `cat-file` understands (`<commit>:<path>`, an oid, a ref), or null. */
+  read(spec: string): Promise<GitObject | null> {
+    if (/[\n\r]/.test(spec)) throw new Error(`internal: cannot read an object named ${JSON.stringify(spec)}`);
+    return this.reader.request(`${spec}\n`, objectAnswer);
+  }
+
+  writeBlob(content: Buffer | string): Promise<string> {
+    return this.throughScratch(content, this.blobs);
+  }
+
+  /** A commit object from its raw text (tree, parents, author, committer, blank line, message). */
+  writeCommit(text: string): Promise<string> {
+    return this.throughScratch(text, this.commits);
+  }
+
+  /** A tree from its entries, in any order (mktree sorts them as git does). */
+  writeTree(entries: TreeEntry[]): Promise<string> {
+    for (const e of entries) {
+      if (!e.name || e.name.includes('/') || e.name.includes('\0')) throw new Error(`internal: bad tree entry name ${JSON.stringify(e.name)}`);
+    }
+    const body = entries.map((e) => `${e.mode} ${typeOfMode(e.mode)} ${e.oid}\t${e.name}\0`).join('');
+    return this.trees.request(`${body}\0`, lineAnswer).then(checkedOid);
+  }
+
+  private throughScratch(content: Buffer | string, pipe: GitPipe): Promise<string> {
+    const run = this.writing.then(async () => {
+      await writeFile(this.scratch, content);
+      return checkedOid(await pipe.request(`${this.scratch}\n`, lineAnswer));
+    });
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private close(): void {
+    for (const pipe of [this.reader, this.blobs, this.commits, this.trees]) pipe.close();
+    void unlink(this.scratch).catch(() => undefined);
+  }
+}
+
+export function typeOfMode(mode: string): 'tree' | 'commit' | 'blob' {
+  if (mode === '40000' || mode === '040000') return 'tree';
+  if (mode === '160000') return 'commit';
+  return 'blob';
+}
+
+/** The entries of a raw tree object (`<mode> <name>\0<binary oid>`, repeated). */
+export function parseTree(content: Buffer, oidBytes: number): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (let at = 0; at < content.length; ) {
+    const space = content.indexOf(32, at);
+    const nul = content.indexOf(0, space);
+    const mode = content.subarray(at, space).toString('latin1');
+    entries.push({
+      mode: mode === '40000' ? '040000' : mode,
+      name: content.subarray(space + 1, nul).toString('utf8'),
+      oid: content.subarray(nul + 1, nul + 1 + oidBytes).toString('hex'),
+    });
+    at = nul + 1 + oidBytes;
+  }
+  return entries;
+}

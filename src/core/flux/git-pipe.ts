@@ -1,0 +1,105 @@
+import type { Readable, Writable } from 'node:stream';
+import { execa, type ResultPromise } from 'execa';
+import { GitUnavailable } from '../errors.js';
+import { GitCommandFailed } from './git.js';
+
+/** Reads one answer from the front of what the process printed so far, or undefined until it is all there. */
+export type AnswerParser<T> = (buffer: Buffer) => { used: number; value: T } | undefined;
+
+/** One line (the process flushes after each answer). */
+export const lineAnswer: AnswerParser<string> = (buffer) => {
+  const end = buffer.indexOf(10);
+  return end < 0 ? undefined : { used: end + 1, value: buffer.subarray(0, end).toString('utf8') };
+};
+
+interface Pending {
+  parse: AnswerParser<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Child = ResultPromise<{ buffer: false; stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; reject: false }>;
+
+/**
+ * A git process that stays up and answers requests in order over its stdin and stdout
+ * (`cat-file --batch`, `hash-object --stdin-paths`, `mktree --batch`): a request costs a pipe round
+ * trip instead of a process start. Requests are queued; answers are matched in order. A process that
+ * exits fails what was waiting and is started again on the next request. It never keeps Node's event
+ * loop alive while nothing waits on it.
+ */
+export class GitPipe {
+  private child?: Child;
+  private buffer: Buffer = Buffer.alloc(0);
+  private readonly pending: Pending[] = [];
+  private stderr = '';
+
+  constructor(
+    private readonly args: string[],
+    private readonly cwd: string,
+  ) {}
+
+  request<T>(input: string | Buffer, parse: AnswerParser<T>): Promise<T> {
+    const child = this.child ?? this.start();
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.length === 0) holdLoop(child, true);
+      this.pending.push({ parse, resolve: resolve as (value: unknown) => void, reject });
+      child.stdin.write(input);
+    });
+  }
+
+  close(): void {
+    const child = this.child;
+    this.child = undefined;
+    child?.stdin.end();
+  }
+
+  private start(): Child {
+    const child = execa('git', this.args, {
+      cwd: this.cwd,
+      buffer: false,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      reject: false,
+      env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+    }) as Child;
+    this.child = child;
+    this.buffer = Buffer.alloc(0);
+    this.stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => (this.stderr = (this.stderr + text).slice(-4000)));
+    child.stdin.on('error', () => undefined); // an exit is reported below
+    void child.then((result) => {
+      if (this.child === child) this.child = undefined;
+      const waiting = this.pending.splice(0);
+      if (!waiting.length) return;
+      const error =
+        result.exitCode === undefined && result.failed
+          ? new GitUnavailable(`git could not be started (${result.shortMessage}). Install git (apt-get install git) on the worker.`)
+          : new GitCommandFailed(this.args, { stdout: '', stderr: this.stderr, exitCode: result.exitCode ?? 1 });
+      for (const p of waiting) p.reject(error);
+    });
+    holdLoop(child, false);
+    return child;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    while (this.pending.length) {
+      const answer = this.pending[0]!.parse(this.buffer);
+      if (!answer) return;
+      this.buffer = this.buffer.subarray(answer.used);
+      this.pending.shift()!.resolve(answer.value);
+    }
+    if (this.child) holdLoop(this.child, false);
+  }
+}
+
+/** ref() while an answer is awaited (a CLI run must not end mid-request), unref() when idle. */
+function holdLoop(child: Child, hold: boolean): void {
+  const streams = [child.stdin, child.stdout, child.stderr] as Array<(Readable | Writable) & { ref?: () => void; unref?: () => void }>;
+  for (const s of streams) (hold ? s.ref : s.unref)?.call(s);
+  if (hold) child.ref();
+  else child.unref();
+}
