@@ -15,6 +15,8 @@ export interface TreeEntry {
   oid: string;
 }
 
+const SLASH = Buffer.from('/');
+const NUL = Buffer.from([0]);
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 const HEADER = /^([0-9a-f]{40}(?:[0-9a-f]{24})?) (blob|tree|commit|tag) (\d+)$/;
 
@@ -37,8 +39,8 @@ function checkedOid(answer: string): string {
 
 /**
  * The objects of one repository (a bare clone), read and written through long-lived git plumbing:
- * `cat-file --batch` reads, `hash-object -w --stdin-paths` writes blobs and commits, `mktree --batch`
- * writes trees. Nothing here touches a work tree or an index, and no process starts per object.
+ * `cat-file --batch` reads, `hash-object -w --stdin-paths` (one process per object type) writes
+ * blobs, trees and commits. Nothing here touches a work tree or an index, and no process starts per object.
  * Writes are loose objects with no ref: until a push (or a ref) names them they are garbage git's
  * own gc collects.
  */
@@ -56,9 +58,7 @@ export class GitObjectStore {
     this.reader = new GitPipe(['cat-file', '--batch'], gitDir);
     this.blobs = new GitPipe(['hash-object', '-w', '--no-filters', '--stdin-paths'], gitDir);
     this.commits = new GitPipe(['hash-object', '-t', 'commit', '-w', '--stdin-paths'], gitDir);
-    // --missing: a submodule's commit is never in the repository, and the check adds nothing for
-    // entries taken from existing trees or just written.
-    this.trees = new GitPipe(['mktree', '--batch', '-z', '--missing'], gitDir);
+    this.trees = new GitPipe(['hash-object', '-t', 'tree', '-w', '--stdin-paths'], gitDir);
     this.scratch = join(gitDir, `rollbot-object-${process.pid}`);
   }
 
@@ -92,13 +92,20 @@ export class GitObjectStore {
     return this.throughScratch(text, this.commits);
   }
 
-  /** A tree from its entries, in any order (mktree sorts them as git does). */
+  /**
+   * A tree from its entries, in any order: sorted as git sorts them (a folder as if its name ended
+   * in '/') and written in git's binary format. hash-object checks the format as fsck would.
+   */
   writeTree(entries: TreeEntry[]): Promise<string> {
-    for (const e of entries) {
+    const keyed = entries.map((e) => {
       if (!e.name || e.name.includes('/') || e.name.includes('\0')) throw new Error(`internal: bad tree entry name ${JSON.stringify(e.name)}`);
-    }
-    const body = entries.map((e) => `${e.mode} ${typeOfMode(e.mode)} ${e.oid}\t${e.name}\0`).join('');
-    return this.trees.request(`${body}\0`, lineAnswer).then(checkedOid);
+      const name = Buffer.from(e.name, 'utf8');
+      return { e, name, key: typeOfMode(e.mode) === 'tree' ? Buffer.concat([name, SLASH]) : name };
+    });
+    keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+    const parts: Buffer[] = [];
+    for (const { e, name } of keyed) parts.push(Buffer.from(`${e.mode.replace(/^0+/, '')} `, 'latin1'), name, NUL, Buffer.from(e.oid, 'hex'));
+    return this.throughScratch(Buffer.concat(parts), this.trees);
   }
 
   private throughScratch(content: Buffer | string, pipe: GitPipe): Promise<string> {

@@ -22,7 +22,7 @@ type Child = ResultPromise<{ buffer: false; stdin: 'pipe'; stdout: 'pipe'; stder
 
 /**
  * A git process that stays up and answers requests in order over its stdin and stdout
- * (`cat-file --batch`, `hash-object --stdin-paths`, `mktree --batch`): a request costs a pipe round
+ * (`cat-file --batch`, `hash-object --stdin-paths`): a request costs a pipe round
  * trip instead of a process start. Requests are queued; answers are matched in order. A process that
  * exits fails what was waiting and is started again on the next request. It never keeps Node's event
  * loop alive while nothing waits on it.
