@@ -129,6 +129,8 @@ describe('rollouts waiting for one repository are applied as one batch by the wo
     const first = spawnWorker();
     await sendRollouts(services);
     await waitUntil(async () => (await activeRollouts()) === services.length, 'all rollouts taken by the first worker');
+    // Taken is not yet waiting: each rollout says so once it waits for the repository.
+    for (const i of services.keys()) await h.waitForMessage(channelOf(i), /another worker is pushing to this repository/);
     await release();
     await waitUntil(async () => existsSync(marker), 'the batch push reaching the remote');
     killGroup(first);

@@ -8,6 +8,7 @@ export function engineFor(config: LoadedConfig, catalogs = new CatalogStore()): 
     dataDir: config.dataDir,
     identity: { authorName: config.git.authorName, authorEmail: config.git.authorEmail },
     pushAttempts: config.git.pushAttempts,
+    reuseHeadMs: config.git.reuseHeadSeconds * 1000,
     catalogEntry: (env, service) => catalogs.entry(env, service),
     environments: () => Object.keys(config.environments).map((name) => environmentOf(config, name)),
   });

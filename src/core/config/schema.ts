@@ -103,6 +103,8 @@ export const configSchema = z
         authorName: z.string().min(1).default('rollbot'),
         authorEmail: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address like rollbot@example.com').default('rollbot@localhost'),
         pushAttempts: z.number().int().min(1).max(20).default(5),
+        /** A rollout within this long of the worker's last fetch or push builds on that head without fetching (0: always fetch). */
+        reuseHeadSeconds: z.number().min(0).max(300).default(5),
         ...gitCredentialsShape,
       })
       .strict()
