@@ -98,6 +98,15 @@ describe('commits written with git plumbing on a bare clone', () => {
     expect(await pipe.request(`${killed}\n`, lineAnswer)).toMatch(/ commit \d+$/);
     pipe.close();
   });
+
+  it('a git process that fails rejects what it was asked with git’s reason, and the next request gets a new one', async () => {
+    const flux = await BareRepo.create(root, { 'a.yaml': 'a: 1\n' });
+    const pipe = new GitPipe(['hash-object', '-w', '--stdin-paths'], flux.url);
+    await expect(pipe.request(`${join(root, 'no-such-file')}\n`, lineAnswer)).rejects.toThrow(/hash-object failed.*no-such-file/);
+    await writeFile(join(root, 'blob.txt'), 'hello\n');
+    expect(await pipe.request(`${join(root, 'blob.txt')}\n`, lineAnswer)).toBe(await run(flux.url, 'hash-object', join(root, 'blob.txt')));
+    pipe.close();
+  });
 });
 
 describe('building on the head seen moments ago (no fetch before a rollout in a burst)', () => {

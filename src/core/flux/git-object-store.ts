@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitPipe, lineAnswer, type AnswerParser } from './git-pipe.js';
@@ -47,18 +48,18 @@ function checkedOid(answer: string): string {
 export class GitObjectStore {
   private static readonly stores = new Map<string, GitObjectStore>();
   private readonly reader: GitPipe;
-  private readonly blobs: GitPipe;
-  private readonly commits: GitPipe;
-  private readonly trees: GitPipe;
-  /** hash-object reads files: one scratch file per process and repository, used one write at a time. */
+  private readonly pipes: Record<'blob' | 'tree' | 'commit', GitPipe>;
+  /** hash-object reads files: scratch files named after this process, one per write. */
   private readonly scratch: string;
-  private writing: Promise<unknown> = Promise.resolve();
+  private written = 0;
 
   private constructor(readonly gitDir: string) {
     this.reader = new GitPipe(['cat-file', '--batch'], gitDir);
-    this.blobs = new GitPipe(['hash-object', '-w', '--no-filters', '--stdin-paths'], gitDir);
-    this.commits = new GitPipe(['hash-object', '-t', 'commit', '-w', '--stdin-paths'], gitDir);
-    this.trees = new GitPipe(['hash-object', '-t', 'tree', '-w', '--stdin-paths'], gitDir);
+    this.pipes = {
+      blob: new GitPipe(['hash-object', '-w', '--no-filters', '--stdin-paths'], gitDir),
+      tree: new GitPipe(['hash-object', '-t', 'tree', '-w', '--stdin-paths'], gitDir),
+      commit: new GitPipe(['hash-object', '-t', 'commit', '-w', '--stdin-paths'], gitDir),
+    };
     this.scratch = join(gitDir, `rollbot-object-${process.pid}`);
   }
 
@@ -83,44 +84,61 @@ export class GitObjectStore {
     return this.reader.request(`${spec}\n`, objectAnswer);
   }
 
+  /**
+   * Writes one object. Several writes may be in flight at once (each has its own scratch file and
+   * the pipes answer in order), so a commit's blob, trees and commit cost about one round trip.
+   * With `expected` (the id computed beforehand), an answer that differs is an error.
+   */
+  async write(type: 'blob' | 'tree' | 'commit', content: Buffer | string, expected?: string): Promise<string> {
+    const path = `${this.scratch}-${++this.written}`;
+    await writeFile(path, content);
+    try {
+      const oid = checkedOid(await this.pipes[type].request(`${path}\n`, lineAnswer));
+      if (expected && oid !== expected) throw new Error(`internal: git wrote ${type} ${oid} where ${expected} was computed`);
+      return oid;
+    } finally {
+      void unlink(path).catch(() => undefined);
+    }
+  }
+
   writeBlob(content: Buffer | string): Promise<string> {
-    return this.throughScratch(content, this.blobs);
+    return this.write('blob', content);
   }
 
   /** A commit object from its raw text (tree, parents, author, committer, blank line, message). */
   writeCommit(text: string): Promise<string> {
-    return this.throughScratch(text, this.commits);
+    return this.write('commit', text);
   }
 
-  /**
-   * A tree from its entries, in any order: sorted as git sorts them (a folder as if its name ended
-   * in '/') and written in git's binary format. hash-object checks the format as fsck would.
-   */
+  /** A tree from its entries, in any order (see encodeTree). hash-object checks the format as fsck would. */
   writeTree(entries: TreeEntry[]): Promise<string> {
-    const keyed = entries.map((e) => {
-      if (!e.name || e.name.includes('/') || e.name.includes('\0')) throw new Error(`internal: bad tree entry name ${JSON.stringify(e.name)}`);
-      const name = Buffer.from(e.name, 'utf8');
-      return { e, name, key: typeOfMode(e.mode) === 'tree' ? Buffer.concat([name, SLASH]) : name };
-    });
-    keyed.sort((a, b) => Buffer.compare(a.key, b.key));
-    const parts: Buffer[] = [];
-    for (const { e, name } of keyed) parts.push(Buffer.from(`${e.mode.replace(/^0+/, '')} `, 'latin1'), name, NUL, Buffer.from(e.oid, 'hex'));
-    return this.throughScratch(Buffer.concat(parts), this.trees);
-  }
-
-  private throughScratch(content: Buffer | string, pipe: GitPipe): Promise<string> {
-    const run = this.writing.then(async () => {
-      await writeFile(this.scratch, content);
-      return checkedOid(await pipe.request(`${this.scratch}\n`, lineAnswer));
-    });
-    this.writing = run.catch(() => undefined);
-    return run;
+    return this.write('tree', encodeTree(entries));
   }
 
   private close(): void {
-    for (const pipe of [this.reader, this.blobs, this.commits, this.trees]) pipe.close();
-    void unlink(this.scratch).catch(() => undefined);
+    for (const pipe of [this.reader, ...Object.values(this.pipes)]) pipe.close();
   }
+}
+
+/** The id git gives an object: the hash of `<type> <size>\0<content>` (SHA-1, or SHA-256 for 64-digit ids). */
+export function objectId(type: 'blob' | 'tree' | 'commit', content: Buffer, oidLength: number): string {
+  return createHash(oidLength === 64 ? 'sha256' : 'sha1')
+    .update(`${type} ${content.length}\0`)
+    .update(content)
+    .digest('hex');
+}
+
+/** A tree in git's binary format, entries sorted as git sorts them (a folder as if its name ended in '/'). */
+export function encodeTree(entries: TreeEntry[]): Buffer {
+  const keyed = entries.map((e) => {
+    if (!e.name || e.name.includes('/') || e.name.includes('\0')) throw new Error(`internal: bad tree entry name ${JSON.stringify(e.name)}`);
+    const name = Buffer.from(e.name, 'utf8');
+    return { e, name, key: typeOfMode(e.mode) === 'tree' ? Buffer.concat([name, SLASH]) : name };
+  });
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  const parts: Buffer[] = [];
+  for (const { e, name } of keyed) parts.push(Buffer.from(`${e.mode.replace(/^0+/, '')} `, 'latin1'), name, NUL, Buffer.from(e.oid, 'hex'));
+  return Buffer.concat(parts);
 }
 
 export function typeOfMode(mode: string): 'tree' | 'commit' | 'blob' {

@@ -28,10 +28,7 @@ type Child = ResultPromise<{ buffer: false; stdin: 'pipe'; stdout: 'pipe'; stder
  * loop alive while nothing waits on it.
  */
 export class GitPipe {
-  private child?: Child;
-  private buffer: Buffer = Buffer.alloc(0);
-  private readonly pending: Pending[] = [];
-  private stderr = '';
+  private session?: Session;
 
   constructor(
     private readonly args: string[],
@@ -39,21 +36,21 @@ export class GitPipe {
   ) {}
 
   request<T>(input: string | Buffer, parse: AnswerParser<T>): Promise<T> {
-    const child = this.child ?? this.start();
+    const session = this.session ?? (this.session = this.start());
     return new Promise<T>((resolve, reject) => {
-      if (this.pending.length === 0) holdLoop(child, true);
-      this.pending.push({ parse, resolve: resolve as (value: unknown) => void, reject });
-      child.stdin.write(input);
+      if (session.pending.length === 0) holdLoop(session.child, true);
+      session.pending.push({ parse, resolve: resolve as (value: unknown) => void, reject });
+      session.child.stdin.write(input);
     });
   }
 
+  /** Ends the process once it has answered what it was asked. */
   close(): void {
-    const child = this.child;
-    this.child = undefined;
-    child?.stdin.end();
+    this.session?.child.stdin.end();
+    this.session = undefined;
   }
 
-  private start(): Child {
+  private start(): Session {
     const child = execa('git', this.args, {
       cwd: this.cwd,
       buffer: false,
@@ -63,37 +60,43 @@ export class GitPipe {
       reject: false,
       env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
     }) as Child;
-    this.child = child;
-    this.buffer = Buffer.alloc(0);
-    this.stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Answers and waiters belong to one process: one that exits fails only its own requests.
+    const session: Session = { child, buffer: Buffer.alloc(0), pending: [], stderr: '' };
+    child.stdout.on('data', (chunk: Buffer) => onData(session, chunk));
     child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => (this.stderr = (this.stderr + text).slice(-4000)));
+    child.stderr.on('data', (text: string) => (session.stderr = (session.stderr + text).slice(-4000)));
     child.stdin.on('error', () => undefined); // an exit is reported below
     void child.then((result) => {
-      if (this.child === child) this.child = undefined;
-      const waiting = this.pending.splice(0);
+      if (this.session === session) this.session = undefined;
+      const waiting = session.pending.splice(0);
       if (!waiting.length) return;
       const error =
         result.exitCode === undefined && result.failed
           ? new GitUnavailable(`git could not be started (${result.shortMessage}). Install git (apt-get install git) on the worker.`)
-          : new GitCommandFailed(this.args, { stdout: '', stderr: this.stderr, exitCode: result.exitCode ?? 1 });
+          : new GitCommandFailed(this.args, { stdout: '', stderr: session.stderr, exitCode: result.exitCode ?? 1 });
       for (const p of waiting) p.reject(error);
     });
     holdLoop(child, false);
-    return child;
+    return session;
   }
+}
 
-  private onData(chunk: Buffer): void {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    while (this.pending.length) {
-      const answer = this.pending[0]!.parse(this.buffer);
-      if (!answer) return;
-      this.buffer = this.buffer.subarray(answer.used);
-      this.pending.shift()!.resolve(answer.value);
-    }
-    if (this.child) holdLoop(this.child, false);
+interface Session {
+  child: Child;
+  buffer: Buffer;
+  pending: Pending[];
+  stderr: string;
+}
+
+function onData(session: Session, chunk: Buffer): void {
+  session.buffer = session.buffer.length ? Buffer.concat([session.buffer, chunk]) : chunk;
+  while (session.pending.length) {
+    const answer = session.pending[0]!.parse(session.buffer);
+    if (!answer) return;
+    session.buffer = session.buffer.subarray(answer.used);
+    session.pending.shift()!.resolve(answer.value);
   }
+  holdLoop(session.child, false);
 }
 
 /** ref() while an answer is awaited (a CLI run must not end mid-request), unref() when idle. */
