@@ -99,6 +99,19 @@ describe('commits written with git plumbing on a bare clone', () => {
     pipe.close();
   });
 
+  it('a process asked nothing for a while ends, and the next request starts one again', async () => {
+    const flux = await BareRepo.create(root, { 'a.yaml': 'a: 1\n' });
+    const pipe = new GitPipe(['cat-file', '--batch-check'], flux.url, 100);
+    await pipe.request('main:a.yaml\n', lineAnswer);
+    const first = pipe.pid;
+    expect(first).toBeDefined();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pipe.pid).toBeUndefined();
+    expect(await pipe.request('main:a.yaml\n', lineAnswer)).toMatch(/ blob 5$/);
+    expect(pipe.pid).not.toBe(first);
+    pipe.close();
+  });
+
   it('a git process that fails rejects what it was asked with git’s reason, and the next request gets a new one', async () => {
     const flux = await BareRepo.create(root, { 'a.yaml': 'a: 1\n' });
     const pipe = new GitPipe(['hash-object', '-w', '--stdin-paths'], flux.url);

@@ -33,7 +33,7 @@ export function stepTable(snapshots: ProgressSnapshot[], totals: number[]): stri
   const row = (label: string, values: number[]) => [label, ms(median(values)), ms(percentile(values, 90)), `${((median(values) / total) * 100).toFixed(0)}%`];
   const labels: Record<string, string> = {
     locate: 'locate (fetch unless the head was seen < 5 s ago; file index; reads via cat-file; YAML parse)',
-    commit: 'commit (blob, trees on the path, commit: hash-object/mktree pipes)',
+    commit: 'commit (blob, trees on the path, commit: pipelined through hash-object)',
   };
   return formatTable(
     ['rollbot step (Reporter snapshots)', 'median ms', 'p90 ms', 'of median total'],

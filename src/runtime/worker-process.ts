@@ -1,4 +1,5 @@
 import { WebClient } from '@slack/web-api';
+import { GitObjectStore } from '../core/flux/git-object-store.js';
 import type { RedisClient } from '../jobs/redis-connection.js';
 import { SlackJobReporting } from '../bot/slack-job-reporter.js';
 import { engineFor } from './engine-factory.js';
@@ -173,6 +174,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
       await worker.close();
       await queues.close();
       connections.disconnect();
+      GitObjectStore.closeAll(); // the clones' long-lived git processes
     },
   };
 }

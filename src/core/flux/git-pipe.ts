@@ -33,10 +33,13 @@ export class GitPipe {
   constructor(
     private readonly args: string[],
     private readonly cwd: string,
+    /** A process asked nothing for this long ends (a worker with many clones keeps few processes). */
+    private readonly idleMs = 30_000,
   ) {}
 
   request<T>(input: string | Buffer, parse: AnswerParser<T>): Promise<T> {
     const session = this.session ?? (this.session = this.start());
+    clearTimeout(session.idle);
     return new Promise<T>((resolve, reject) => {
       if (session.pending.length === 0) holdLoop(session.child, true);
       session.pending.push({ parse, resolve: resolve as (value: unknown) => void, reject });
@@ -46,8 +49,14 @@ export class GitPipe {
 
   /** Ends the process once it has answered what it was asked. */
   close(): void {
+    if (this.session) clearTimeout(this.session.idle);
     this.session?.child.stdin.end();
     this.session = undefined;
+  }
+
+  /** The process now answering, if one is up (for tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.session?.child.pid;
   }
 
   private start(): Session {
@@ -62,7 +71,11 @@ export class GitPipe {
     }) as Child;
     // Answers and waiters belong to one process: one that exits fails only its own requests.
     const session: Session = { child, buffer: Buffer.alloc(0), pending: [], stderr: '' };
-    child.stdout.on('data', (chunk: Buffer) => onData(session, chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (!onData(session, chunk)) return;
+      clearTimeout(session.idle);
+      session.idle = setTimeout(() => this.session === session && this.close(), this.idleMs).unref();
+    });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => (session.stderr = (session.stderr + text).slice(-4000)));
     child.stdin.on('error', () => undefined); // an exit is reported below
@@ -86,17 +99,20 @@ interface Session {
   buffer: Buffer;
   pending: Pending[];
   stderr: string;
+  idle?: NodeJS.Timeout;
 }
 
-function onData(session: Session, chunk: Buffer): void {
+/** Hands complete answers to their waiters; true once nothing waits any more. */
+function onData(session: Session, chunk: Buffer): boolean {
   session.buffer = session.buffer.length ? Buffer.concat([session.buffer, chunk]) : chunk;
   while (session.pending.length) {
     const answer = session.pending[0]!.parse(session.buffer);
-    if (!answer) return;
+    if (!answer) return false;
     session.buffer = session.buffer.subarray(answer.used);
     session.pending.shift()!.resolve(answer.value);
   }
   holdLoop(session.child, false);
+  return true;
 }
 
 /** ref() while an answer is awaited (a CLI run must not end mid-request), unref() when idle. */
