@@ -2,6 +2,8 @@ import { git } from './git.js';
 import { GitObjectStore } from './git-object-store.js';
 
 const listings = new Map<string, Promise<string[]>>();
+/** Blob ids by path, per repository and commit, from the listings made so far. */
+const blobIds = new Map<string, Map<string, string>>();
 const MAX_LISTINGS = 16;
 
 /**
@@ -20,9 +22,14 @@ export class RepoTree {
     return new RepoTree(this.gitDir, commit);
   }
 
-  /** A file's text, or null when the commit has no such file. */
+  /**
+   * A file's text, or null when the commit has no such file. A file of a listing already made is read
+   * by its blob id: looking up `<commit>:<path>` walks the trees on the path each time, which for
+   * thousands of files in one folder costs more than the reads.
+   */
   async read(file: string): Promise<string | null> {
-    const object = await GitObjectStore.of(this.gitDir).read(`${this.commit}:${file}`);
+    const known = blobIds.get(`${this.gitDir}\0${this.commit}`);
+    const object = await GitObjectStore.of(this.gitDir).read(known?.get(file) ?? `${this.commit}:${file}`);
     return object?.type === 'blob' ? object.content.toString('utf8') : null;
   }
 
@@ -37,14 +44,34 @@ export class RepoTree {
     const key = `${this.gitDir}\0${this.commit}\0${under}`;
     let listing = listings.get(key);
     if (!listing) {
-      listing = git(['ls-tree', '-r', '-z', '--name-only', '--full-tree', this.commit, ...(under ? ['--', `${under}/`] : [])], this.gitDir).then((r) =>
-        r.stdout.split('\0').filter(Boolean),
-      );
+      const args = ['ls-tree', '-r', '-z', '--full-tree', this.commit, ...(under ? ['--', `${under}/`] : [])];
+      listing = git(args, this.gitDir).then((r) => this.remember(r.stdout));
       listing.catch(() => listings.delete(key));
-      if (listings.size >= MAX_LISTINGS) listings.delete(listings.keys().next().value!);
+      if (listings.size >= MAX_LISTINGS) {
+        listings.delete(listings.keys().next().value!);
+        if (blobIds.size > MAX_LISTINGS) blobIds.delete(blobIds.keys().next().value!);
+      }
       listings.set(key, listing);
     }
     return listing;
+  }
+
+  /** `<mode> <type> <oid>\t<path>` records: the blobs' paths, and their ids for later reads. */
+  private remember(output: string): string[] {
+    const key = `${this.gitDir}\0${this.commit}`;
+    let ids = blobIds.get(key);
+    if (!ids) blobIds.set(key, (ids = new Map()));
+    const paths: string[] = [];
+    for (const record of output.split('\0')) {
+      const tab = record.indexOf('\t');
+      if (tab < 0) continue;
+      const [, type, oid] = record.slice(0, tab).split(' ');
+      if (type !== 'blob') continue;
+      const path = record.slice(tab + 1);
+      ids.set(path, oid!);
+      paths.push(path);
+    }
+    return paths;
   }
 
   /** The YAML files below `under`. */
