@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { GitPipe, lineAnswer, type AnswerParser } from './git-pipe.js';
 
 export interface GitObject {
@@ -60,7 +60,7 @@ export class GitObjectStore {
       tree: new GitPipe(['hash-object', '-t', 'tree', '-w', '--stdin-paths'], gitDir),
       commit: new GitPipe(['hash-object', '-t', 'commit', '-w', '--stdin-paths'], gitDir),
     };
-    this.scratch = join(gitDir, `rollbot-object-${process.pid}`);
+    this.scratch = resolve(gitDir, `rollbot-object-${process.pid}`); // hash-object runs in gitDir: an absolute path
   }
 
   static of(gitDir: string): GitObjectStore {
