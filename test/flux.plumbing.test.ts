@@ -29,6 +29,18 @@ async function gitProcessesDuring(work: () => Promise<unknown>): Promise<string[
   return events.filter((e) => e.event === 'cmd_name' && !e.sid.includes('/')).map((e) => e.name!);
 }
 
+/** papi and runner in a Flux repo, and a clone warmed by one rollout of runner (its head just seen). */
+async function warmClone() {
+  const flux = await BareRepo.create(root, {
+    'apps/papi/values.yaml': valuesFile('papi', 'old'),
+    'apps/runner/values.yaml': valuesFile('runner', 'old'),
+  });
+  const engine = makeEngine(root);
+  const env = makeEnv(root, flux.url);
+  await engine.rollout(env, { service: 'runner', pr: 1, sha: 'abcdef1' }, recordingReporter());
+  return { flux, engine, env };
+}
+
 describe('commits written with git plumbing on a bare clone', () => {
   it('change only the files given: every other entry, an executable bit and a submodule entry stay the parent’s', async () => {
     const flux = await BareRepo.create(root, { 'apps/papi/values.yaml': valuesFile('papi', 'old'), 'apps/other/values.yaml': valuesFile('other', 'x') });
@@ -75,13 +87,7 @@ describe('commits written with git plumbing on a bare clone', () => {
   });
 
   it('a rollout on a warm clone starts no git process but its push (reads and writes go through long-lived ones)', async () => {
-    const flux = await BareRepo.create(root, {
-      'apps/papi/values.yaml': valuesFile('papi', 'old'),
-      'apps/runner/values.yaml': valuesFile('runner', 'old'),
-    });
-    const engine = makeEngine(root);
-    const env = makeEnv(root, flux.url);
-    await engine.rollout(env, { service: 'runner', pr: 1, sha: 'abcdef1' }, recordingReporter());
+    const { flux, engine, env } = await warmClone();
 
     const started = await gitProcessesDuring(() => engine.rollout(env, { service: 'papi', pr: 2, sha: 'abcdef1' }, recordingReporter()));
     expect(started).toEqual(['push']);
@@ -124,13 +130,7 @@ describe('commits written with git plumbing on a bare clone', () => {
 
 describe('building on the head seen moments ago (no fetch before a rollout in a burst)', () => {
   it('someone pushed in between: the refused push fetches, applies again, and both changes land', async () => {
-    const flux = await BareRepo.create(root, {
-      'apps/papi/values.yaml': valuesFile('papi', 'old'),
-      'apps/runner/values.yaml': valuesFile('runner', 'old'),
-    });
-    const engine = makeEngine(root);
-    const env = makeEnv(root, flux.url);
-    await engine.rollout(env, { service: 'runner', pr: 1, sha: 'abcdef1' }, recordingReporter());
+    const { flux, engine, env } = await warmClone();
     await flux.commitFiles({ 'apps/other/values.yaml': valuesFile('other', 'theirs') }, 'someone else');
 
     const reporter = recordingReporter();
