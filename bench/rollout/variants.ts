@@ -33,17 +33,24 @@ async function cloneInto(remote: string, dir: string): Promise<void> {
   await execa('git', ['config', 'pull.rebase', 'false'], { cwd: dir });
 }
 
-/** a. rollbot: RolloutEngine.rollout through the production engine factory, warm clone cache. */
+/**
+ * a. rollbot: RolloutEngine.rollout through the production engine factory, warm clone cache. With
+ * `alwaysFetch`, git.reuseHeadSeconds is 0: every rollout fetches first (what the reuse saves).
+ */
 export class RollbotVariant implements Variant {
-  readonly name = 'rollbot RolloutEngine';
+  readonly name: string;
   readonly env: EnvironmentConfig;
   readonly engine: RolloutEngine;
 
   constructor(
     readonly remote: string,
     root: string,
+    alwaysFetch = false,
   ) {
-    const config = parseConfig({ dataDir: join(root, 'rollbot-data'), environments: { bench: { fluxGitRepo: remote } } }, join(root, 'rollbot.yaml'));
+    this.name = alwaysFetch ? 'rollbot, fetch every time' : 'rollbot RolloutEngine';
+    const dataDir = join(root, alwaysFetch ? 'rollbot-fetching-data' : 'rollbot-data');
+    const git = alwaysFetch ? { reuseHeadSeconds: 0 } : {};
+    const config = parseConfig({ dataDir, git, environments: { bench: { fluxGitRepo: remote } } }, join(root, 'rollbot.yaml'));
     this.env = environmentOf(config, 'bench');
     this.engine = engineFor(config);
   }
