@@ -352,9 +352,18 @@ export class RepoBatcher {
   /** This worker's rollouts and those handed to it through Redis, up to maxBatch. */
   private async take(key: string, lease: RepoLease): Promise<Waiting[]> {
     const taken = (this.waiting.get(key) ?? []).splice(0, this.maxBatch);
-    if (!this.handoff) return taken;
+    return [...taken, ...(await this.takeHandedIn(key, lease, this.maxBatch - taken.length))];
+  }
+
+  /**
+   * What waits in Redis for this repository (other workers' rollouts, and this worker's own that
+   * nobody took yet), plus this worker's rollouts whose taker stopped without an outcome.
+   */
+  private async takeHandedIn(key: string, lease: RepoLease, room: number): Promise<Waiting[]> {
+    if (!this.handoff || !lease.held) return [];
+    const taken: Waiting[] = [];
     try {
-      for (const entry of await this.handoff.take(key, lease.token, this.maxBatch - taken.length)) {
+      for (const entry of await this.handoff.take(key, lease.token, room)) {
         const own = this.handed.get(entry.id);
         if (own && entry.owner === this.instanceId) {
           this.unhand(own);
@@ -384,7 +393,15 @@ export class RepoBatcher {
     for (const w of taken) byEnv.set(w.prepared.env.name, [...(byEnv.get(w.prepared.env.name) ?? []), w]);
     for (const group of byEnv.values()) {
       const settled = new Set<number>();
-      const handedIn = group.filter((w) => w.handedIn).length;
+      const envName = group[0]!.prepared.env.name;
+      // After the fetch: rollouts handed in meanwhile join this push (other environments: the next batch).
+      const more = async (): Promise<PreparedRollout[]> => {
+        const late = await this.takeHandedIn(key, lease, this.maxBatch - group.length);
+        const here = late.filter((w) => w.prepared.env.name === envName);
+        for (const w of late) if (w.prepared.env.name !== envName) this.enqueue(key, w, true);
+        group.push(...here);
+        return here.map((w) => w.prepared);
+      };
       try {
         const report = await applyBatch(
           this.options.engine,
@@ -395,7 +412,9 @@ export class RepoBatcher {
             if (outcome.ok) group[i]!.resolve(outcome.result);
             else group[i]!.reject(outcome.error);
           },
+          { more },
         );
+        const handedIn = group.filter((w) => w.handedIn).length;
         this.stats.batches++;
         this.stats.pushes += report.pushes;
         this.stats.rejected += report.rejected;
