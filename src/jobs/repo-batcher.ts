@@ -186,8 +186,7 @@ export class RepoBatcher {
         }
         try {
           // Holding the lease, drain everything that waits for the repository, from any worker.
-          do await this.runBatch(key, repo, lease);
-          while (lease.held && (await this.moreWaiting(key)));
+          while ((await this.runBatch(key, repo, lease)) > 0 && lease.held && (await this.moreWaiting(key)));
         } finally {
           // Outcomes are in Redis before the lease goes: an owner that sees the lease free finds them.
           await Promise.allSettled(this.writes);
@@ -278,8 +277,12 @@ export class RepoBatcher {
     } catch {
       return;
     }
-    if (parsed.t === 'p') h.waiting.reporter.progress(parsed.s);
-    else if (parsed.t === 'd') this.settleHanded(h, parsed.r);
+    try {
+      if (parsed.t === 'p') h.waiting.reporter.progress(parsed.s);
+      else if (parsed.t === 'd') this.settleHanded(h, parsed.r);
+    } catch {
+      // A reporter that throws must not break the subscriber's event loop; the job settles on its own.
+    }
   }
 
   /**
@@ -386,8 +389,8 @@ export class RepoBatcher {
     return taken;
   }
 
-  /** Takes what is waiting now; one batch per environment (each has its own clone). */
-  private async runBatch(key: string, repo: string, lease: RepoLease): Promise<void> {
+  /** Takes what is waiting now; one batch per environment (each has its own clone). Returns how many it took. */
+  private async runBatch(key: string, repo: string, lease: RepoLease): Promise<number> {
     const taken = await this.take(key, lease);
     const byEnv = new Map<string, Waiting[]>();
     for (const w of taken) byEnv.set(w.prepared.env.name, [...(byEnv.get(w.prepared.env.name) ?? []), w]);
@@ -425,5 +428,6 @@ export class RepoBatcher {
       }
       group.forEach((w, i) => settled.has(i) || w.reject(new Error('internal: a batched rollout ended without an outcome')));
     }
+    return taken.length;
   }
 }

@@ -58,6 +58,8 @@ export class RepoHandoff {
     const values = entries.map((e) => JSON.stringify(e));
     if (front) await this.redis.lpush(`${leaseKey}:handoff`, ...values.reverse());
     else await this.redis.rpush(`${leaseKey}:handoff`, ...values);
+    // Entries of owners that all died are not kept forever (their jobs were recovered meanwhile).
+    await this.redis.pexpire(`${leaseKey}:handoff`, this.resultTtlMs);
   }
 
   /** Up to `count` waiting entries, oldest first; none unless `token` holds the lease. */
