@@ -192,8 +192,8 @@ export class RepoBatcher {
           await Promise.allSettled(this.writes);
           await lease.release();
         }
-        // Before taking the lease again, give a worker that polls for it a fair chance.
-        if (this.waiting.get(key)?.length) await sleep(this.pollMs * (0.5 + Math.random()));
+        // Before taking the lease again, give a worker that polls for it a fair chance (and never spin).
+        if (this.pending(key)) await sleep(this.pollMs * (0.5 + Math.random()));
       }
     } catch (error) {
       // Not expected (each batch settles its own rollouts); never leave a job waiting forever.
