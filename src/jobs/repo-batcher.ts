@@ -6,7 +6,7 @@ import { applyBatch, type BatchReport } from '../core/rollout/rollout-batch.js';
 import type { PreparedRollout, RolloutEngine, RolloutRequest, RolloutResult } from '../core/rollout/rollout-engine.js';
 import { DEFAULT_PREFIX } from './queue-names.js';
 import { RepoLease } from './repo-lease.js';
-import { deserializeError, plainRequest, serializeError, type HandoffEntry, type HandoffOutcome } from './handoff/handoff-codec.js';
+import { deserializeError, plainRequest, serializeError, type HandoffEntry, type HandoffOutcome, type NumberedSnapshot } from './handoff/handoff-codec.js';
 import { RepoHandoff, type HandoffMessage } from './handoff/repo-handoff.js';
 
 export interface RepoBatcherOptions {
@@ -52,6 +52,8 @@ interface Handed {
   channel: string;
   entry: HandoffEntry;
   waiting: Waiting;
+  /** The number of the last relayed snapshot (older ones that arrive late are dropped). */
+  seen: number;
 }
 
 export interface BatcherStats {
@@ -239,7 +241,7 @@ export class RepoBatcher {
       list.splice(list.indexOf(waiting), 1);
       const id = randomUUID();
       const entry: HandoffEntry = { id, owner: this.instanceId, env: waiting.prepared.env.name, request: plainRequest(waiting.prepared.request)! };
-      return { id, key, repo, channel: this.handoff!.channel(key, id), entry, waiting };
+      return { id, key, repo, channel: this.handoff!.channel(key, id), entry, waiting, seen: 0 };
     });
     for (const h of handed) {
       this.handed.set(h.id, h);
@@ -278,7 +280,7 @@ export class RepoBatcher {
       return;
     }
     try {
-      if (parsed.t === 'p') h.waiting.reporter.progress(parsed.s);
+      if (parsed.t === 'p') this.relay(h, parsed);
       else if (parsed.t === 'd') this.settleHanded(h, parsed.r);
     } catch {
       // A reporter that throws must not break the subscriber's event loop; the job settles on its own.
@@ -303,8 +305,15 @@ export class RepoBatcher {
     return orphans;
   }
 
+  private relay(h: Handed, numbered: NumberedSnapshot): void {
+    if (numbered.n <= h.seen) return;
+    h.seen = numbered.n;
+    h.waiting.reporter.progress(numbered.s);
+  }
+
   private settleHanded(h: Handed, outcome: HandoffOutcome): void {
     if (!this.handed.has(h.id)) return;
+    if (outcome.last && !('declined' in outcome)) this.relay(h, outcome.last);
     this.unhand(h);
     void this.handoff?.forget(h.key, h.id).catch(() => undefined);
     if ('declined' in outcome) {
@@ -334,8 +343,14 @@ export class RepoBatcher {
       this.track(handoff.finish(key, entry.id, { declined: `this worker has no environment '${entry.env}' on this repository` }));
       return undefined;
     }
-    const reporter: Reporter = { progress: (snapshot) => this.track(handoff.progress(key, entry.id, snapshot)) };
-    const finish = (outcome: HandoffOutcome) => this.track(handoff.finish(key, entry.id, outcome));
+    let last: NumberedSnapshot | undefined;
+    const reporter: Reporter = {
+      progress: (s) => {
+        last = { n: (last?.n ?? 0) + 1, s };
+        this.track(handoff.progress(key, entry.id, last));
+      },
+    };
+    const finish = (outcome: HandoffOutcome) => this.track(handoff.finish(key, entry.id, { ...outcome, last }));
     let prepared: PreparedRollout;
     try {
       prepared = this.options.engine.prepare(env, entry.request, reporter);

@@ -2,6 +2,7 @@ import * as coreErrors from '../../core/errors.js';
 import * as pullErrors from '../../core/pulls/errors.js';
 import * as releaseErrors from '../../core/release/errors.js';
 import { RollbotError } from '../../core/errors.js';
+import type { ProgressSnapshot } from '../../core/progress.js';
 import type { RolloutRequest, RolloutResult } from '../../core/rollout/rollout-engine.js';
 
 /**
@@ -30,11 +31,21 @@ export interface SerializedError {
   stack?: string;
 }
 
-export type HandoffOutcome =
+/** A progress snapshot numbered by the holder: on a cluster, pub/sub messages may arrive out of order. */
+export interface NumberedSnapshot {
+  n: number;
+  s: ProgressSnapshot;
+}
+
+export type HandoffOutcome = (
   | { ok: true; result: RolloutResult }
   | { ok: false; error: SerializedError }
   /** The holder has no environment of that name on this repository: the owner applies it itself. */
-  | { declined: string };
+  | { declined: string }
+) & {
+  /** The last snapshot before the outcome, in case its message came late or not at all. */
+  last?: NumberedSnapshot;
+};
 
 const PLAIN_FIELDS = ['service', 'pr', 'sha', 'pullRequest', 'tag', 'requestedBy', 'requestId', 'title', 'site', 'subject'] as const;
 

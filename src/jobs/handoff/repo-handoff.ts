@@ -1,6 +1,5 @@
-import type { ProgressSnapshot } from '../../core/progress.js';
 import type { RedisClient } from '../redis-connection.js';
-import type { HandoffEntry, HandoffOutcome } from './handoff-codec.js';
+import type { HandoffEntry, HandoffOutcome, NumberedSnapshot } from './handoff-codec.js';
 
 // Only the lease holder takes entries; each taken one is recorded with the taker's lease token, so an
 // owner can tell a holder that is still working on it from one that is gone.
@@ -32,7 +31,7 @@ return out`;
 
 export type HandoffState = { kind: 'result'; outcome: HandoffOutcome } | { kind: 'orphaned' } | { kind: 'waiting' };
 
-export type HandoffMessage = { t: 'p'; s: ProgressSnapshot } | { t: 'd'; r: HandoffOutcome };
+export type HandoffMessage = ({ t: 'p' } & NumberedSnapshot) | { t: 'd'; r: HandoffOutcome };
 
 /**
  * The Redis side of handing waiting rollouts to the worker that holds a repository's lease. All keys
@@ -81,8 +80,8 @@ export class RepoHandoff {
     return raw.map((r) => (r === '~' ? { kind: 'orphaned' } : r === '' ? { kind: 'waiting' } : { kind: 'result', outcome: JSON.parse(r) as HandoffOutcome }));
   }
 
-  progress(leaseKey: string, id: string, snapshot: ProgressSnapshot): Promise<unknown> {
-    return this.redis.publish(this.channel(leaseKey, id), JSON.stringify({ t: 'p', s: snapshot } satisfies HandoffMessage));
+  progress(leaseKey: string, id: string, snapshot: NumberedSnapshot): Promise<unknown> {
+    return this.redis.publish(this.channel(leaseKey, id), JSON.stringify({ t: 'p', ...snapshot } satisfies HandoffMessage));
   }
 
   /** The outcome first in its key (an owner that missed the message reads it there), then on the channel. */
