@@ -197,6 +197,31 @@ describe('workers share one batch per repository through Redis', () => {
   }, 30_000);
 });
 
+describe('a rollout the holder cannot apply', () => {
+  it('is declined (the holder has no such environment on this repository) and its owner applies it itself', async () => {
+    const flux = await BareRepo.create(root, { 'apps/papi/values.yaml': valuesFile('papi', 'old') });
+    const env = makeEnv(root, flux.url);
+    const owner = worker('owner', env, newPrefix());
+    const redis = connect();
+    const key = owner.leaseKey(env);
+    const handoff = new RepoHandoff(redis);
+    await redis.set(key, 'holder-without-rdebug', 'PX', 30_000);
+    const result = owner.rollout(env, { service: 'papi', pr: 9, sha: 'abcdef1', requestId: 'declined-1' }, recordingReporter());
+    await waitUntil(async () => (await redis.llen(`${key}:handoff`)) === 1, 'the rollout handed to Redis');
+    const [entry] = await handoff.take(key, 'holder-without-rdebug', 1);
+    await handoff.finish(key, entry!.id, { declined: "this worker has no environment 'rdebug' on this repository" });
+    // The owner keeps it from now on: while the holder still holds the lease, nothing is handed out again.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await redis.llen(`${key}:handoff`)).toBe(0);
+    await redis.del(key);
+
+    expect(await result).toMatchObject({ status: 'updated', tag: 'ps-9-abcdef1' });
+    await owner.idle();
+    expect(owner.stats).toMatchObject({ handedOut: 1, pushes: 1 });
+    expect(await commitsOfRequest(flux, 'declined-1')).toBe(1);
+  }, 30_000);
+});
+
 describe('errors handed back through Redis', () => {
   it("keep their class, fields and user message, so the owner's job reports them as a local failure", () => {
     const roundTrip = (e: unknown) => deserializeError(JSON.parse(JSON.stringify(serializeError(e))));

@@ -95,6 +95,7 @@ export class RepoBatcher {
   private readonly writes = new Set<Promise<unknown>>();
   private readonly handoff?: RepoHandoff;
   private subscriber?: RedisClient;
+  private closed = false;
   private readonly instanceId = randomUUID();
   readonly stats: BatcherStats = { batches: 0, pushes: 0, rejected: 0, handedOut: 0, handedIn: 0 };
   private readonly leaseMs: number;
@@ -116,6 +117,7 @@ export class RepoBatcher {
   rollout(env: EnvironmentConfig, request: RolloutRequest, reporter: Reporter): Promise<RolloutResult> {
     // A dry run or a PR branch does not push to the environment's branch: nothing to batch.
     if (request.dryRun || request.branch) return this.options.engine.rollout(env, request, reporter);
+    if (this.closed) return Promise.reject(new Error('internal: the rollout batcher is closed (the worker is stopping)'));
     let prepared: PreparedRollout;
     try {
       prepared = this.options.engine.prepare(env, request, reporter);
@@ -137,9 +139,13 @@ export class RepoBatcher {
     }
   }
 
-  /** Closes the subscriber connection (the jobs have finished: the worker closed first). */
+  /**
+   * Stops: no more polling or taking, and the subscriber connection closes. Call after the worker
+   * closed (its jobs finished, or their locks were given up for another worker to recover them).
+   */
   async close(): Promise<void> {
-    await this.idle();
+    this.closed = true;
+    await Promise.allSettled(this.writes);
     this.subscriber?.disconnect();
     this.subscriber = undefined;
   }
@@ -164,7 +170,7 @@ export class RepoBatcher {
     const running = this.drainLoop(key, repo).finally(() => {
       this.draining.delete(key);
       // A rollout that arrived (or came back from a holder) while the loop was ending.
-      if (this.pending(key)) void this.drain(key, repo);
+      if (this.pending(key) && !this.closed) void this.drain(key, repo);
       else this.waiting.delete(key);
     });
     this.draining.set(key, running);
@@ -173,7 +179,7 @@ export class RepoBatcher {
 
   private async drainLoop(key: string, repo: string): Promise<void> {
     try {
-      while (this.pending(key)) {
+      while (!this.closed && this.pending(key)) {
         const lease = new RepoLease(this.options.redis, key, this.leaseMs, () => this.options.onLeaseLost?.(repo));
         let acquired: boolean;
         try {
@@ -313,9 +319,13 @@ export class RepoBatcher {
 
   private settleHanded(h: Handed, outcome: HandoffOutcome): void {
     if (!this.handed.has(h.id)) return;
-    if (outcome.last && !('declined' in outcome)) this.relay(h, outcome.last);
     this.unhand(h);
     void this.handoff?.forget(h.key, h.id).catch(() => undefined);
+    try {
+      if (outcome.last && !('declined' in outcome)) this.relay(h, outcome.last);
+    } catch {
+      // The reporter failed; the outcome still settles the job.
+    }
     if ('declined' in outcome) {
       h.waiting.keepHere = true;
       this.enqueue(h.key, h.waiting, true);
