@@ -29,7 +29,9 @@ interface Job {
   tag: string;
 }
 
-type Mode = 'batched' | 'one at a time';
+type Mode = 'batched' | 'batched, per worker' | 'one at a time';
+/** BENCH_BATCH_SKIP_SINGLE=1 leaves out the one-at-a-time runs (the slow part) while iterating on batching. */
+const MODES: Mode[] = ['batched', 'batched, per worker', ...(process.env.BENCH_BATCH_SKIP_SINGLE ? [] : ['one at a time' as const])];
 type RemoteKind = 'local' | 'slow';
 
 interface RunFigures {
@@ -39,7 +41,11 @@ interface RunFigures {
   pushes: number;
   retries: number;
   batches: number | null;
+  /** Rollouts a worker applied for the other worker (shared batches). */
+  handedIn: number | null;
   medianMs: number;
+  /** Pushes per worker (batched). */
+  pushesBy: number[];
   failures: string[];
 }
 
@@ -64,7 +70,8 @@ function jobsFor(services: BenchService[], count: number, offset: number): Job[]
  * 100 rollouts of 100 services sent at once to one Flux repository, spread over `workers` worker
  * processes' worth of engines (separate clones), against a local remote and against a remote that
  * adds `delayMs` to every fetch and push. Batched: each worker's RepoBatcher, under the Redis
- * repository lease. One at a time: each rollout fetches, commits and pushes alone (rollbot before
+ * repository lease, shared across the workers (the holder takes the other's waiting rollouts) and, for
+ * comparison, per worker (each batch holds only that worker's rollouts). One at a time: each rollout fetches, commits and pushes alone (rollbot before
  * batching), racing the other worker.
  */
 export async function runBatchBench(log: (line: string) => void = console.log): Promise<BenchOutcome> {
@@ -84,12 +91,13 @@ export async function runBatchBench(log: (line: string) => void = console.log): 
   try {
     let offset = 0;
     for (const remote of ['local', 'slow'] as RemoteKind[]) {
-      for (const mode of ['batched', 'one at a time'] as Mode[]) {
+      for (const mode of MODES) {
         const jobs = jobsFor(fixture.services, count, (offset += count + workers));
         const warmups = jobsFor(fixture.services, workers, offset + count);
         const run = await runOnce({ mode, remote, jobs, warmups, workers, delayMs, root: join(root, `${remote}-${mode.replace(/ /g, '-')}`), fixture: fixture.bareRepo, redisUrl: redisServer.url });
         figures.push(run);
-        log(`  ${remote} remote, ${mode}: ${run.seconds.toFixed(1)} s, ${run.pushes} pushes, ${run.retries} retries${run.failures.length ? `, ${run.failures.length} FAILED` : ''}`);
+        const shared = run.handedIn !== null ? `, ${run.batches} batches (pushes by worker: ${run.pushesBy.join('/')}; ${run.handedIn} rollouts applied for the other worker)` : '';
+        log(`  ${remote} remote, ${mode}: ${run.seconds.toFixed(1)} s, ${run.pushes} pushes, ${run.retries} retries${shared}${run.failures.length ? `, ${run.failures.length} FAILED` : ''}`);
       }
     }
   } finally {
@@ -98,20 +106,22 @@ export async function runBatchBench(log: (line: string) => void = console.log): 
     else log(`(kept ${root})`);
   }
 
-  const find = (mode: Mode, remote: RemoteKind) => figures.find((f) => f.mode === mode && f.remote === remote)!;
+  const none: RunFigures = { mode: 'one at a time', remote: 'local', seconds: NaN, pushes: NaN, retries: NaN, batches: null, handedIn: null, medianMs: NaN, pushesBy: [], failures: [] };
+  const find = (mode: Mode, remote: RemoteKind) => figures.find((f) => f.mode === mode && f.remote === remote) ?? none;
   const rows: string[][] = [];
   for (const remote of ['local', 'slow'] as RemoteKind[]) {
     const b = find('batched', remote);
+    const p = find('batched, per worker', remote);
     const s = find('one at a time', remote);
     rows.push(
-      [`${remote} remote: seconds`, b.seconds.toFixed(2), s.seconds.toFixed(2), `${(s.seconds / b.seconds).toFixed(1)}x faster`],
-      [`${remote} remote: pushes`, String(b.pushes), String(s.pushes), `${(s.pushes / Math.max(1, b.pushes)).toFixed(0)}x fewer`],
-      [`${remote} remote: retries (rejected pushes)`, String(b.retries), String(s.retries), ''],
-      [`${remote} remote: batches`, String(b.batches), '-', ''],
-      [`${remote} remote: median time to done, ms`, ms(b.medianMs), ms(s.medianMs), `${(s.medianMs / b.medianMs).toFixed(1)}x`],
+      [`${remote} remote: seconds`, b.seconds.toFixed(2), p.seconds.toFixed(2), s.seconds.toFixed(2), `${(s.seconds / b.seconds).toFixed(1)}x faster`],
+      [`${remote} remote: pushes`, String(b.pushes), String(p.pushes), String(s.pushes), `${(s.pushes / Math.max(1, b.pushes)).toFixed(0)}x fewer`],
+      [`${remote} remote: retries (rejected pushes)`, String(b.retries), String(p.retries), String(s.retries), ''],
+      [`${remote} remote: batches`, String(b.batches), String(p.batches), '-', ''],
+      [`${remote} remote: median time to done, ms`, ms(b.medianMs), ms(p.medianMs), ms(s.medianMs), `${(s.medianMs / b.medianMs).toFixed(1)}x`],
     );
   }
-  log('\n' + formatTable(['', 'batched', 'one at a time', 'batched vs one at a time'], rows));
+  log('\n' + formatTable(['', 'batched (shared)', 'batched, per worker', 'one at a time', 'shared vs one at a time'], rows));
   const failures = figures.flatMap((f) => f.failures.map((x) => `${f.remote}/${f.mode}: ${x}`));
   log(failures.length ? `\nVERIFY FAILED:\n  ${failures.slice(0, 20).join('\n  ')}` : `\nVerified: every run's remote holds all ${count} tags, one new commit per rollout.`);
   const goal = (remote: RemoteKind, limit: number): GoalCheck => {
@@ -119,7 +129,7 @@ export async function runBatchBench(log: (line: string) => void = console.log): 
     return {
       goal: `${count} rollouts batched, ${remote} remote <= ${limit} s`,
       met: b.seconds <= limit && b.failures.length === 0,
-      measured: `${b.seconds.toFixed(1)} s, ${b.pushes} pushes (one at a time: ${find('one at a time', remote).seconds.toFixed(1)} s, ${find('one at a time', remote).pushes} pushes)`,
+      measured: `${b.seconds.toFixed(1)} s, ${b.pushes} pushes (per-worker batches: ${find('batched, per worker', remote).pushes} pushes; one at a time: ${find('one at a time', remote).seconds.toFixed(1)} s, ${find('one at a time', remote).pushes} pushes)`,
     };
   };
   const goals = [goal('local', 10), goal('slow', 15)];
@@ -151,12 +161,14 @@ async function runOnce(o: {
     if (o.remote === 'slow') await slowDownRemote(engine.workspace(env).dir, o.root, o.delayMs);
     pool.push({ env, engine });
   }
-  if (o.mode === 'batched') {
-    // Every worker its own Redis connection; one prefix, so they contend for one lease.
+  if (o.mode !== 'one at a time') {
+    // Every worker its own Redis connection; one prefix, so they contend for one lease. Shared:
+    // a worker without the lease hands its rollouts to the holder (as `rollbot worker` does).
     const prefix = `bench-${randomBytes(4).toString('hex')}`;
     for (const w of pool) {
       w.redis = new Redis(o.redisUrl);
-      w.batcher = new RepoBatcher({ redis: w.redis, engine: w.engine, prefix });
+      const environment = o.mode === 'batched' ? (name: string) => (name === w.env.name ? w.env : undefined) : undefined;
+      w.batcher = new RepoBatcher({ redis: w.redis, engine: w.engine, prefix, environment });
     }
   }
   const pushesBefore = await remote.acceptedPushes();
@@ -190,10 +202,13 @@ async function runOnce(o: {
   for (const w of pool) await w.batcher?.idle(); // its counters are final once its last batch returned
   if (pool[0]!.batcher) retries = pool.reduce((n, w) => n + w.batcher!.stats.rejected, 0);
   const batches = pool[0]!.batcher ? pool.reduce((n, w) => n + w.batcher!.stats.batches, 0) : null;
+  const handedIn = pool[0]!.batcher ? pool.reduce((n, w) => n + w.batcher!.stats.handedIn, 0) : null;
+  const pushesBy = pool.map((w) => w.batcher?.stats.pushes ?? 0);
   const pushes = (await remote.acceptedPushes()) - pushesBefore;
   const commits = (await remote.commitCount()) - commitsBefore;
   if (commits !== o.jobs.length) failures.push(`${commits} new commits for ${o.jobs.length} rollouts`);
   for (const job of o.jobs) if (!(await remote.show(job.service.tagFile)).includes(job.tag)) failures.push(`${job.service.tagFile} lacks ${job.tag}`);
+  for (const w of pool) await w.batcher?.close();
   for (const w of pool) w.redis?.disconnect();
-  return { mode: o.mode, remote: o.remote, seconds, pushes, retries, batches, medianMs: median(latencies), failures };
+  return { mode: o.mode, remote: o.remote, seconds, pushes, retries, batches, handedIn, pushesBy, medianMs: median(latencies), failures };
 }

@@ -3,7 +3,7 @@ import { GitObjectStore } from '../core/flux/git-object-store.js';
 import type { RedisClient } from '../jobs/redis-connection.js';
 import { SlackJobReporting } from '../bot/slack-job-reporter.js';
 import { engineFor } from './engine-factory.js';
-import type { LoadedConfig } from '../core/config/load.js';
+import { environmentOf, type LoadedConfig } from '../core/config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { openRedis } from '../jobs/redis-connection.js';
 import type { RedisTarget } from '../core/config/redis-target.js';
@@ -92,8 +92,10 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
       : new RepoBatcher({
           redis,
           engine,
+          // Workers share batches: rollouts waiting here go to the repository's lease holder.
+          environment: (name) => (options.config.environments[name] ? environmentOf(options.config, name) : undefined),
           leaseMs: options.repoLeaseMs,
-          onBatch: (b) => options.logger?.info({ repo: b.repo, size: b.size, pushes: b.pushes, rejected: b.rejected, landed: b.landed }, 'rollout batch pushed'),
+          onBatch: (b) => options.logger?.info({ repo: b.repo, size: b.size, handedIn: b.handedIn, pushes: b.pushes, rejected: b.rejected, landed: b.landed }, 'rollout batch pushed'),
           onLeaseLost: (repo) => options.logger?.warn({ repo }, 'repository lease expired while held; git still refuses a stale push'),
         });
   const variables = options.variables ?? {};
@@ -172,6 +174,7 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
     redis,
     async stop() {
       await worker.close();
+      await batcher?.close();
       await queues.close();
       connections.disconnect();
       GitObjectStore.closeAll(); // the clones' long-lived git processes

@@ -20,12 +20,17 @@ export interface BatchReport {
  * go on; `settle` is called once per item, as soon as that item's outcome is known.
  *
  * Dry runs and PR-branch rollouts are not batched (they do not push to the environment's branch).
+ * `more`, called once after the first fetch, adds rollouts that arrived meanwhile (their indexes
+ * follow the given ones), so the fetch's time gathers them into this push rather than the next.
  */
 export async function applyBatch(
   engine: RolloutEngine,
   items: PreparedRollout[],
   settle: (index: number, outcome: BatchItemOutcome) => void,
+  options: { more?: () => Promise<PreparedRollout[]> } = {},
 ): Promise<BatchReport> {
+  items = [...items];
+  let gathered = !options.more;
   const report: BatchReport = { pushes: 0, rejected: 0, landed: 0 };
   if (items.length === 0) return report;
   const env = items[0]!.env;
@@ -53,6 +58,13 @@ export async function applyBatch(
           return;
         }
         recent = undefined;
+        if (!gathered) {
+          gathered = true;
+          for (const extra of await options.more!()) {
+            if (extra.env.name !== env.name || extra.request.dryRun || extra.request.branch) throw new Error('internal: a batch holds non-dry-run rollouts of one environment to its own branch');
+            pending.push(items.push(extra) - 1);
+          }
+        }
         const committed: Array<{ index: number; applied: CommittedRollout }> = [];
         // Settled only on a fetched head: nothing to push, or the repo's content said no.
         const recheck: number[] = [];
