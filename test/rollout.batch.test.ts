@@ -161,4 +161,31 @@ describe('a batch of rollouts to one repository', () => {
     expect(await flux.changedLines('main~1')).toEqual(['-  tag: old  # updated by CI', '+  tag: ps-1-abcdef1  # updated by CI']);
     expect(await flux.changedLines()).toEqual(['-  tag: ps-1-abcdef1  # updated by CI', '+  tag: ps-2-abcdef2  # updated by CI']);
   });
+
+  it('a batch fetches first even when this worker saw the head moments ago (re-applying a whole batch costs more than a fetch); a lone rollout does not', async () => {
+    const names = services(3);
+    const flux = await BareRepo.create(root, Object.fromEntries(names.map((s) => [`apps/${s}/values.yaml`, valuesFile(s, 'old')])));
+    const env = makeEnv(root, flux.url);
+    const engine = makeEngine(root);
+    await runBatch(engine, env, [{ service: 'svc00', pr: 1, sha: 'abcdef1', requestId: 'warm' }], [recordingReporter()]);
+    await flux.commitFiles({ 'apps/other/values.yaml': valuesFile('other', 'x') }, 'another worker pushed');
+
+    const batch = await runBatch(engine, env, names.map((service, i) => ({ service, pr: 10 + i, sha: 'abcdef1', requestId: `b-${i}` })), names.map(() => recordingReporter()));
+    expect(batch.report).toEqual({ pushes: 1, rejected: 0, landed: 3 });
+
+    await flux.commitFiles({ 'apps/other/values.yaml': valuesFile('other', 'y') }, 'another worker pushed again');
+    const lone = await runBatch(engine, env, [{ service: 'svc01', pr: 20, sha: 'abcdef1', requestId: 'lone' }], [recordingReporter()]);
+    // Built on the head it pushed a moment ago: refused once, fetched, landed.
+    expect(lone.report).toEqual({ pushes: 2, rejected: 1, landed: 1 });
+    expect(await flux.log()).toEqual([
+      'chore(svc01): update image tag to ps-20-abcdef1',
+      'another worker pushed again',
+      'chore(svc02): update image tag to ps-12-abcdef1',
+      'chore(svc01): update image tag to ps-11-abcdef1',
+      'chore(svc00): update image tag to ps-10-abcdef1',
+      'another worker pushed',
+      'chore(svc00): update image tag to ps-1-abcdef1',
+      'initial layout',
+    ]);
+  });
 });

@@ -20,7 +20,7 @@ export interface BatchReport {
  * go on; `settle` is called once per item, as soon as that item's outcome is known.
  *
  * Dry runs and PR-branch rollouts are not batched (they do not push to the environment's branch).
- * `more`, called once after the first fetch, adds rollouts that arrived meanwhile (their indexes
+ * `more`, called once the first head is known (after the first fetch), adds rollouts that arrived meanwhile (their indexes
  * follow the given ones), so the fetch's time gathers them into this push rather than the next.
  */
 export async function applyBatch(
@@ -45,8 +45,10 @@ export async function applyBatch(
 
   try {
     await workspace.exclusive(async () => {
-      // A head seen moments ago is built on without a fetch (see RolloutEngine.recentHead).
-      let recent = engine.recentHead(workspace);
+      // A lone rollout builds on a head seen moments ago without a fetch (see RolloutEngine.recentHead).
+      // A batch fetches: one fetch is little beside its commits, and re-applying them all after a
+      // refused push (another worker pushed since this one saw the head) is not.
+      let recent = items.length === 1 ? engine.recentHead(workspace) : undefined;
       for (let attempt = 1; pending.length > 0; attempt++) {
         const optimistic = recent !== undefined;
         let head: string;
