@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobEnqueuer } from '../src/jobs/job-enqueuer.js';
+import type { Socket } from 'node:net';
+import { JobEnqueuer, jobIdFor } from '../src/jobs/job-enqueuer.js';
 import type { RollbotJobData } from '../src/jobs/job-data.js';
 import { RedisProcess } from '../src/local-mode/redis-process.js';
 
@@ -38,15 +39,33 @@ describe('enqueuing a Slack request: one round trip, one job per request', () =>
     await server.dispose();
   });
 
-  it('a new request is one MULTI (existence check and add together), with no getJob (HGETALL) before it', async () => {
-    const before = { exec: await calls(stats, 'exec'), reads: await calls(stats, 'hgetall'), adds: await calls(stats, 'evalsha', 'eval') };
-    const result = await enqueuer.enqueue(rollout('papi'), 'trigger-1');
-    expect(result.created).toBe(true);
-    expect((await calls(stats, 'exec')) - before.exec).toBe(1);
+  it('a new request is one round trip: the existence check and the add are both sent before any reply', async () => {
+    // The socket under the queue connection: every write and every reply, in order.
+    const socket = (connection as unknown as { stream: Socket }).stream;
+    const order: string[] = [];
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    socket.write = ((...args: unknown[]) => {
+      order.push('write');
+      return write(...args);
+    }) as typeof socket.write;
+    const onData = () => order.push('reply');
+    socket.on('data', onData);
+    const before = { reads: await calls(stats, 'hgetall'), adds: await calls(stats, 'evalsha', 'eval') };
+    try {
+      order.length = 0;
+      const result = await enqueuer.enqueue(rollout('papi'), 'trigger-1');
+      expect(result.created).toBe(true);
+    } finally {
+      socket.write = write as typeof socket.write;
+      socket.off('data', onData);
+    }
+    const firstReply = order.indexOf('reply');
+    expect(order.slice(0, firstReply)).toEqual(['write', 'write']); // EXISTS, then BullMQ's add script
+    expect(order.slice(firstReply)).not.toContain('write');
     expect((await calls(stats, 'evalsha', 'eval')) - before.adds).toBe(1);
     // getJob is an HGETALL; BullMQ's add script itself only HGETs its queue's settings.
     expect((await calls(stats, 'hgetall')) - before.reads).toBe(0);
-    const job = await enqueuer.queue('rollout').getJob(result.jobId);
+    const job = await enqueuer.queue('rollout').getJob(jobIdFor('rollout', 'trigger-1'));
     expect(job?.data).toMatchObject({ service: 'papi', pr: 42 });
   });
 

@@ -14,6 +14,8 @@ export interface OpsOptions {
   enqueuer: JobEnqueuer;
   /** Bull Board at /admin/queues: off unless credentials are given (local mode passes open: true). */
   queueBoard?: { user: string; password: string } | { open: true };
+  /** Brings polled metrics (job outcomes) up to date before a scrape; its errors never fail one. */
+  beforeScrape?: () => Promise<void>;
 }
 
 function basicAuth(user: string, password: string) {
@@ -42,6 +44,7 @@ export function mountOpsRoutes(app: Application, options: OpsOptions): void {
     }
   });
   app.get('/metrics', async (_req, res) => {
+    await options.beforeScrape?.().catch(() => undefined);
     res.setHeader('Content-Type', options.metrics.registry.contentType);
     res.send(await options.metrics.registry.metrics());
   });
