@@ -11,6 +11,14 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'bench', '.cache');
 const IDLE_SECONDS = Number(process.env.BENCH_MEMORY_IDLE_SECONDS) || 10;
 
+/** The node flags of the image's ENTRYPOINT (["node", ...flags, "bin/rollbot.js"]): the bench starts node as production does. */
+async function imageNodeFlags(): Promise<string[]> {
+  const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
+  const args = entrypoint ? (JSON.parse(entrypoint) as string[]) : [];
+  return args.slice(1).filter((a) => a.startsWith('--'));
+}
+
 /** Resident memory of a process, from /proc (Linux), in MiB. */
 async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -56,9 +64,11 @@ export async function runMemoryBench(log: (line: string) => void = console.log):
       LOG_LEVEL: 'warn',
     };
     const cli = join(outDir, 'src', 'cli.js');
+    const flags = process.env.BENCH_MEMORY_NODE_FLAGS !== undefined ? process.env.BENCH_MEMORY_NODE_FLAGS.split(' ').filter(Boolean) : await imageNodeFlags();
+    log(`node ${[...flags, 'dist/src/cli.js'].join(' ')} bot|worker (flags from the Dockerfile's ENTRYPOINT${process.env.BENCH_MEMORY_NODE_FLAGS !== undefined ? ', overridden by BENCH_MEMORY_NODE_FLAGS' : ''})`);
     const output = new Map<string, string>();
     const start = (verb: string) => {
-      const child = execa('node', [cli, verb], { env, extendEnv: false, reject: false, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = execa('node', [...flags, cli, verb], { env: { ...env, ...(process.env.BENCH_MEMORY_MALLOC ? { MALLOC_ARENA_MAX: process.env.BENCH_MEMORY_MALLOC } : {}) }, extendEnv: false, reject: false, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       output.set(verb, '');
       const record = (chunk: Buffer) => output.set(verb, output.get(verb) + chunk.toString());
       child.stdout?.on('data', record);
