@@ -1,78 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterEvent, ClusterPort, ClusterWatch } from '../src/core/cluster/cluster-port.js';
+import type { ClusterPort } from '../src/core/cluster/cluster-port.js';
 import type { LoadedConfig } from '../src/core/config/load.js';
 import type { EnvironmentConfig } from '../src/core/config/schema.js';
+import { ConfigError } from '../src/core/errors.js';
 import { lazyClusterPortFor } from '../src/runtime/lazy-cluster-port.js';
 
 const env = { name: 'rdebug', cluster: { context: 'kind-rdebug' } } as unknown as EnvironmentConfig;
 const config = {} as LoadedConfig;
-const target = {} as Parameters<ClusterPort['read']>[0];
-const ref = { namespace: 'flux-system', name: 'apps' };
-
-function fakeClient() {
-  const calls = { loads: 0, watches: 0, stops: 0, reads: 0 };
-  const port: ClusterPort = {
-    read: async () => {
-      calls.reads++;
-      return { workloads: [], pods: {} } as unknown as Awaited<ReturnType<ClusterPort['read']>>;
-    },
-    getKustomization: async () => undefined,
-    requestReconcile: async () => undefined,
-    watch: (): ClusterWatch => {
-      calls.watches++;
-      return { stop: () => void calls.stops++, requests: 7 };
-    },
-  };
-  const load = async () => {
-    calls.loads++;
-    return () => port;
-  };
-  return { calls, load };
-}
+const port = {} as ClusterPort;
 
 describe('the worker loads the Kubernetes client when a job first talks to a cluster', () => {
-  it('nothing is loaded until a read, and it is loaded once for all calls', async () => {
-    const { calls, load } = fakeClient();
-    const clusterFor = lazyClusterPortFor(config, load);
-    const port = clusterFor(env);
-    expect(calls.loads).toBe(0);
-    await Promise.all([port.read(target), clusterFor(env).read(target), port.getKustomization(ref)]);
-    expect(calls).toMatchObject({ loads: 1, reads: 2 });
+  it('nothing is loaded until a job asks for a port, and it is loaded once for all jobs', async () => {
+    let loads = 0;
+    const clusterFor = lazyClusterPortFor(config, async () => {
+      loads++;
+      return () => port;
+    });
+    expect(loads).toBe(0);
+    const ports = await Promise.all([clusterFor(env), clusterFor(env), clusterFor(env)]);
+    expect(ports.every((p) => p === port)).toBe(true);
+    expect(loads).toBe(1);
   });
 
-  it('a watch started before the client is loaded begins once it is, and a stop before that cancels it', async () => {
-    const { calls, load } = fakeClient();
-    const clusterFor = lazyClusterPortFor(config, load);
-    const watch = clusterFor(env).watch(target, ref, () => undefined);
-    expect(watch.requests).toBe(0);
-    await new Promise((r) => setTimeout(r, 0));
-    expect(calls.watches).toBe(1);
-    expect(watch.requests).toBe(7);
-    watch.stop();
-    expect(calls.stops).toBe(1);
-
-    const early = clusterFor(env).watch(target, ref, () => undefined);
-    early.stop();
-    await new Promise((r) => setTimeout(r, 0));
-    expect(calls.watches).toBe(1);
+  it('a wrong setting (a missing kubeconfig) fails the job where it asks for the port, with its own sentence', async () => {
+    const clusterFor = lazyClusterPortFor(config, async () => () => {
+      throw new ConfigError('environments.rdebug.cluster.kubeconfig: /nowhere does not exist.');
+    });
+    await expect(clusterFor(env)).rejects.toThrow(ConfigError);
   });
 
-  it('a client that cannot be loaded is a fatal watch error, and the next call tries again', async () => {
+  it('a client that cannot be loaded is tried again by the next job', async () => {
     let attempts = 0;
     const clusterFor = lazyClusterPortFor(config, async () => {
       attempts++;
-      throw new Error('Cannot find package @kubernetes/client-node');
+      if (attempts === 1) throw new Error('Cannot find package @kubernetes/client-node');
+      return () => port;
     });
-    const events: ClusterEvent[] = [];
-    clusterFor(env).watch(target, ref, (e) => events.push(e));
-    await new Promise((r) => setTimeout(r, 0));
-    expect(events).toEqual([{ kind: 'error', message: expect.stringMatching(/could not be loaded: Cannot find package/), fatal: true }]);
-    await expect(clusterFor(env).read(target)).rejects.toThrow(/Cannot find package/);
+    await expect(clusterFor(env)).rejects.toThrow(/Cannot find package/);
+    expect(await clusterFor(env)).toBe(port);
     expect(attempts).toBe(2);
   });
 
-  it('an environment without cluster settings is still refused at once, with what to add', () => {
-    const clusterFor = lazyClusterPortFor(config, fakeClient().load);
-    expect(() => clusterFor({ name: 'plain' } as EnvironmentConfig)).toThrow(/no `cluster:` settings/);
+  it('an environment without cluster settings is refused, saying what to add', async () => {
+    const clusterFor = lazyClusterPortFor(config, async () => () => port);
+    await expect(clusterFor({ name: 'plain' } as EnvironmentConfig)).rejects.toThrow(/no `cluster:` settings/);
   });
 });
