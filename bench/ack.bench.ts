@@ -11,6 +11,7 @@ import { startTarget, type RunningTarget } from './ack/targets.js';
 import { reportAck, sequentialTable, type AckRowResult } from './ack/ack-report.js';
 import { percentile } from './support/stats.js';
 import { heading, type BenchOutcome } from './support/table.js';
+import { imageNodeFlags } from './support/image-flags.js';
 
 const BOT_TOKEN = 'xoxb-bench';
 const SIGNING_SECRET = 'bench-signing-secret';
@@ -25,7 +26,12 @@ const numberEnv = (name: string, fallback: number) => {
 
 interface Row {
   label: string;
-  target: 'bare' | 'rollbot';
+  /**
+   * bare-express is the baseline of the goal: Bolt's ExpressReceiver on an express app, as rollbot's
+   * HTTP mode serves Slack (beside /healthz and /metrics); bare (Bolt's default HTTPReceiver) is
+   * shown for reference.
+   */
+  target: 'bare' | 'bare-express' | 'rollbot';
   spec: SlashRequestSpec;
   /** What the ack must say, checked on one request before the load. */
   expect: RegExp;
@@ -33,7 +39,8 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { label: 'bare Bolt app: ack()', target: 'bare', spec: { command: '/rollout', text: 'papi 1', uniqueTriggers: true }, expect: /^$/ },
+  { label: 'bare Bolt app, default HTTPReceiver: ack()', target: 'bare', spec: { command: '/rollout', text: 'papi 1', uniqueTriggers: true }, expect: /^$/ },
+  { label: 'bare Bolt app, ExpressReceiver (baseline): ack()', target: 'bare-express', spec: { command: '/rollout', text: 'papi 1', uniqueTriggers: true }, expect: /^$/ },
   { label: 'rollbot /rwenv cur (router; binding from the in-process mirror)', target: 'rollbot', spec: { command: '/rwenv', text: 'cur', uniqueTriggers: false }, expect: /uses `rdebug`/ },
   { label: 'rollbot /rollout papi 1 --env prod (refused at ack)', target: 'rollbot', spec: { command: '/rollout', text: 'papi 1 --env prod', uniqueTriggers: false }, expect: /read-only/ },
   { label: 'rollbot /rollout papi 1 (real enqueue, new trigger_id each)', target: 'rollbot', spec: { command: '/rollout', text: 'papi 1', uniqueTriggers: true }, expect: /Queued/, countJobs: true },
@@ -83,7 +90,8 @@ export async function runAckBench(log: (line: string) => void = console.log): Pr
     `autocannon, overallRate ${RATES.join(' and ')}/s over ${connections} connections, ${seconds} s per row (in ${segmentSeconds} s segments, rows round-robin) ` +
       `after ${warmupSeconds} s warm-up; each app in its own Node process, real redis-server, every body signed when sent.\n` +
       `autocannon's rate limit fires each connection's share back to back at the top of every second, so requests arrive in bursts ` +
-      `of up to ${connections} in flight and p99 includes queueing inside a burst. Latencies: per-response hrtime, no coordinated-omission fill.`,
+      `of up to ${connections} in flight and p99 includes queueing inside a burst. Latencies: per-response hrtime, no coordinated-omission fill.\n` +
+      `Goal baseline: the bare app on the receiver rollbot uses (ExpressReceiver); every target runs with the image's node flags (${(await imageNodeFlags()).flags.join(' ') || 'none'}).`,
   );
 
   const root = await mkdtemp(join(tmpdir(), 'rollbot-bench-ack-'));
@@ -108,14 +116,14 @@ export async function runAckBench(log: (line: string) => void = console.log): Pr
       BENCH_CONFIG: JSON.stringify(config),
       BENCH_CONFIG_SOURCE: join(root, 'rollbot.yaml'),
     };
-    for (const kind of ['bare', 'rollbot'] as const) targets.set(kind, await startTarget(kind, env));
+    for (const kind of ['bare', 'bare-express', 'rollbot'] as const) targets.set(kind, await startTarget(kind, env));
 
     const goals: BenchOutcome['goals'] = [];
     const measured: Array<{ row: Row; url: string; next: () => SignedRequest }> = [];
     for (const rate of RATES) {
       log(`\n--- ${rate} requests/s ---`);
       // Probe and warm every row, then measure in segments, rows round-robin, pooling the raw samples.
-      const runs: Array<{ row: Row; url: string; next: () => SignedRequest; result: LoadResult; segmentP99: number[]; jobs: number }> = [];
+      const runs: Array<{ row: Row; url: string; next: () => SignedRequest; result: LoadResult; segmentP99: number[]; jobs: number; cpuMs: number }> = [];
       for (const row of ROWS) {
         const url = targets.get(row.target)!.url;
         const next = slashRequestFactory(emulator, SIGNING_SECRET, row.spec);
@@ -124,13 +132,16 @@ export async function runAckBench(log: (line: string) => void = console.log): Pr
           throw new Error(`${row.label}: expected a 200 ack matching ${row.expect}, got ${probe.status} ${JSON.stringify(probe.text)}`);
         }
         await drive({ url, seconds: warmupSeconds, rate, connections, next });
-        runs.push({ row, url, next, result: emptyResult(), segmentP99: [], jobs: 0 });
+        runs.push({ row, url, next, result: emptyResult(), segmentP99: [], jobs: 0, cpuMs: 0 });
       }
       for (let done = 0; done < seconds; done += segmentSeconds) {
         const length = Math.min(segmentSeconds, seconds - done);
         for (const run of runs) {
           const jobsBefore = run.row.countJobs ? await rolloutJobCount(redis.url) : 0;
+          const target = targets.get(run.row.target)!;
+          const cpuBefore = target.cpuMs();
           const segment = await drive({ url: run.url, seconds: length, rate, connections, next: run.next });
+          run.cpuMs += target.cpuMs() - cpuBefore;
           addResult(run.result, segment);
           run.segmentP99.push(percentile(segment.latencies, 99));
           if (run.row.countJobs) run.jobs += (await rolloutJobCount(redis.url)) - jobsBefore;
@@ -138,9 +149,11 @@ export async function runAckBench(log: (line: string) => void = console.log): Pr
       }
       const results: AckRowResult[] = runs.map((r) => ({
         label: `${r.row.label} @ ${rate}/s`,
-        isBare: r.row.target === 'bare',
+        isBare: r.row.target === 'bare-express',
+        isReference: r.row.target === 'bare',
         result: r.result,
         segmentP99: r.segmentP99,
+        cpuMsPerRequest: r.cpuMs / Math.max(1, r.result.requests),
         note: r.row.countJobs ? `jobs enqueued during the measured segments: ${r.jobs}` : '',
       }));
       goals.push(...reportAck(results, segmentSeconds, log));
@@ -148,7 +161,7 @@ export async function runAckBench(log: (line: string) => void = console.log): Pr
     }
     // Unloaded service time: one request in flight, no bursts; the p50 gap is rollbot's own work per ack.
     const sequential = [];
-    for (const run of measured) sequential.push({ label: run.row.label, isBare: run.row.target === 'bare', result: await drive({ url: run.url, sequential: SEQUENTIAL_REQUESTS, next: run.next }) });
+    for (const run of measured) sequential.push({ label: run.row.label, isBare: run.row.target === 'bare-express', result: await drive({ url: run.url, sequential: SEQUENTIAL_REQUESTS, next: run.next }) });
     log('\n' + sequentialTable(sequential));
     return { goals };
   } finally {

@@ -6,6 +6,7 @@ import { ensureDemoEnvironment } from '../src/demo/demo-environment.js';
 import { freePort, RedisProcess } from '../src/local-mode/redis-process.js';
 import { SlackWebApiEmulator } from '../src/slack-emulator/index.js';
 import { formatGoals, formatTable, heading, type BenchOutcome } from './support/table.js';
+import { imageNodeFlags } from './support/image-flags.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'bench', '.cache');
@@ -16,6 +17,13 @@ async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
   return kb / 1024;
+}
+
+/** RSS split from /proc/<pid>/smaps_rollup, MiB: file-backed pages (mostly the node binary) and anonymous ones (V8 heap, code, malloc). */
+async function rssParts(pid: number): Promise<{ rss: number; file: number; anon: number }> {
+  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) / 1024;
+  return { rss: kb('Rss'), file: kb('Rss') - kb('Anonymous'), anon: kb('Anonymous') };
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -56,9 +64,11 @@ export async function runMemoryBench(log: (line: string) => void = console.log):
       LOG_LEVEL: 'warn',
     };
     const cli = join(outDir, 'src', 'cli.js');
+    const { flags, source } = await imageNodeFlags();
+    log(`node ${[...flags, 'dist/src/cli.js'].join(' ')} bot|worker (flags from ${source})`);
     const output = new Map<string, string>();
     const start = (verb: string) => {
-      const child = execa('node', [cli, verb], { env, extendEnv: false, reject: false, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = execa('node', [...flags, cli, verb], { env, extendEnv: false, reject: false, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       output.set(verb, '');
       const record = (chunk: Buffer) => output.set(verb, output.get(verb) + chunk.toString());
       child.stdout?.on('data', record);
@@ -75,23 +85,40 @@ export async function runMemoryBench(log: (line: string) => void = console.log):
       for (const [verb, text] of output) log(`--- rollbot ${verb} said:\n${text.slice(-2000)}`);
       throw error;
     }
+    // The floor: an empty node process with the same flags, idling as long (what any Node service pays).
+    const empty = execa('node', [...flags, '-e', 'setInterval(() => {}, 60_000)'], { reject: false });
+    children.push(empty);
     log(`Both up; idling ${IDLE_SECONDS} s before reading VmRSS from /proc.`);
     await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
     const botMiB = await rssMiB(bot.pid!);
     const workerMiB = await rssMiB(worker.pid!);
     const total = botMiB + workerMiB;
+    const parts = { bot: await rssParts(bot.pid!), worker: await rssParts(worker.pid!), empty: await rssParts(empty.pid!) };
+    const row = (name: string, rss: number, p: { file: number; anon: number }) => [name, rss.toFixed(1), p.file.toFixed(1), p.anon.toFixed(1), (p.anon - parts.empty.anon).toFixed(1)];
     log(
       '\n' +
         formatTable(
-          ['process', 'RSS MiB'],
+          ['process', 'RSS MiB', 'file-backed (node binary)', 'anonymous (heap, code, malloc)', 'anonymous above an empty node'],
           [
-            ['rollbot bot', botMiB.toFixed(1)],
-            ['rollbot worker', workerMiB.toFixed(1)],
-            ['together', total.toFixed(1)],
+            row('rollbot bot', botMiB, parts.bot),
+            row('rollbot worker', workerMiB, parts.worker),
+            ['together', total.toFixed(1), (parts.bot.file + parts.worker.file).toFixed(1), (parts.bot.anon + parts.worker.anon).toFixed(1), (parts.bot.anon + parts.worker.anon - 2 * parts.empty.anon).toFixed(1)],
+            row('empty node, same flags (the floor)', parts.empty.rss, parts.empty),
           ],
         ),
     );
-    const goals = [{ goal: 'idle bot + worker < 150 MB RSS', met: total * 1.048576 < 150, measured: `${(total * 1.048576).toFixed(0)} MB (${total.toFixed(0)} MiB)` }];
+    const totalMB = total * 1.048576;
+    const goals = [{ goal: 'idle bot + worker < 150 MB RSS', met: totalMB < 150, measured: `${totalMB.toFixed(0)} MB (${total.toFixed(0)} MiB)` }];
+    if (totalMB >= 150) {
+      const floorMB = 2 * parts.empty.rss * 1.048576;
+      log(
+        `  Missed by ${(totalMB - 150).toFixed(0)} MB. Two empty node processes with these flags already take ${floorMB.toFixed(0)} MB ` +
+          `(${(2 * parts.empty.file).toFixed(0)} MiB of it the node binary's pages, counted once per process although shared), ` +
+          `leaving ${(150 - floorMB).toFixed(0)} MB for rollbot; bot and worker use ${(parts.bot.anon + parts.worker.anon - 2 * parts.empty.anon).toFixed(0)} MiB of ` +
+          `anonymous memory above that: the modules each must load (bot: Bolt with its receivers, express, BullMQ, ioredis; worker: BullMQ, ioredis, the Web API client, the git layer) ` +
+          `and the V8 heap they fill.`,
+      );
+    }
     log(formatGoals(goals));
     return { goals };
   } finally {

@@ -1,10 +1,11 @@
 /**
  * Child process for the ack bench: serves one Slack app over HTTP so the load generator (in the
  * parent) never shares an event loop with it. BENCH_TARGET=rollbot starts rollbot's bot process
- * (startBot: Bolt + router + Redis); BENCH_TARGET=bare a Bolt app that only acks.
+ * (startBot: Bolt + router + Redis); BENCH_TARGET=bare (or bare-express) a Bolt app that only acks.
  * Prints READY once listening; stops on SIGTERM.
  */
-import { App, LogLevel } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import express from 'express';
 import { parseConfig } from '../../src/core/config/load.js';
 import { startBot } from '../../src/runtime/bot-process.js';
 
@@ -26,7 +27,11 @@ async function start(): Promise<() => Promise<void>> {
     return () => bot.stop();
   }
   // Same log level as rollbot's app (WARN), so neither pays for per-request logging.
-  const app = new App({ token, signingSecret, clientOptions: { slackApiUrl }, logLevel: LogLevel.WARN });
+  // bare-express: Bolt's ExpressReceiver on a fresh express app, the receiver rollbot's HTTP mode uses;
+  // bare: Bolt's default (HTTPReceiver, no express).
+  const receiver =
+    required('BENCH_TARGET') === 'bare-express' ? new ExpressReceiver({ signingSecret, app: express(), logLevel: LogLevel.WARN }) : undefined;
+  const app = new App({ token, clientOptions: { slackApiUrl }, logLevel: LogLevel.WARN, ...(receiver ? { receiver } : { signingSecret }) });
   app.command(/.*/, async ({ ack }) => {
     await ack();
   });

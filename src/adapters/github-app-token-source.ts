@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
-import { ConfigError } from '../core/errors.js';
+import { describeGitHubApp } from './github-app-private-key.js';
 import type { TokenSource } from '../core/credentials/token-source.js';
 import { explainGitHubFailure } from './github-errors.js';
 
@@ -17,19 +16,7 @@ export interface GitHubAppOptions {
   fetch?: typeof fetch;
 }
 
-/** Reads the App's private key file, with a sentence naming the key when it is not usable. */
-export function readAppPrivateKey(path: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`github.app.privateKeyFile ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}). Download the App's private key (.pem) from its settings page and point privateKeyFile at it.`);
-  }
-  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) {
-    throw new ConfigError(`github.app.privateKeyFile ${path} is not a PEM private key. Use the .pem file GitHub generated for the App.`);
-  }
-  return pem;
-}
+export { readAppPrivateKey } from './github-app-private-key.js';
 
 /**
  * GitHub App installation tokens from the official @octokit/auth-app (which signs the RS256 JWT
@@ -50,7 +37,7 @@ export class GitHubAppTokenSource implements TokenSource {
 
   constructor(private readonly options: GitHubAppOptions) {
     this.baseUrl = (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
-    this.description = `the GitHub App ${options.appId} (installation ${options.installationId})`;
+    this.description = describeGitHubApp(options.appId, options.installationId);
     this.renewBeforeMs = options.renewBeforeMs ?? 5 * 60_000;
     this.clock = options.clock ?? Date.now;
     const octokit = new Octokit({

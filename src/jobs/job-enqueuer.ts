@@ -4,6 +4,7 @@ import type { RedisClient } from './redis-connection.js';
 import type { RollbotJobData, RollbotJobKind } from './job-data.js';
 import { DEFAULT_PREFIX, QUEUE_NAMES } from './queue-names.js';
 import { closeWithin } from './close-within.js';
+import { addOnce } from './add-once.js';
 
 export interface EnqueueResult {
   jobId: string;
@@ -53,18 +54,19 @@ export class JobEnqueuer {
   }
 
   /**
-   * `delayMs` schedules the job (e.g. a release's expiry at its deadline); `alreadyQueued` is the
-   * answer of an isQueued() the caller made alongside its other reads (one round trip for all).
-   * Two deliveries racing past the check still make one job: BullMQ adds an id only once.
+   * `delayMs` schedules the job (e.g. a release's expiry at its deadline). One round trip: the
+   * existence check and BullMQ's add run in one MULTI (addOnce), so the same Slack request
+   * delivered twice (a retry, a double submit, two deliveries racing) makes one job, and the
+   * second is told it was already queued. `alreadyQueued` is for a caller that already knows.
    */
   async enqueue(data: RollbotJobData, idempotencyKey: string, delayMs?: number, alreadyQueued?: boolean): Promise<EnqueueResult> {
     const jobId = jobIdFor(data.kind, idempotencyKey);
-    if (alreadyQueued ?? (await this.isQueued(data.kind, idempotencyKey))) return { jobId, created: false };
-    await this.queue(data.kind).add(data.kind, data, { ...JOB_OPTIONS, jobId, ...(delayMs ? { delay: Math.max(0, delayMs) } : {}) });
+    if (alreadyQueued) return { jobId, created: false };
+    const created = await addOnce(this.queue(data.kind), data.kind, data, { ...JOB_OPTIONS, jobId, ...(delayMs ? { delay: Math.max(0, delayMs) } : {}) });
     // A job only the master holds would vanish with it; a replica that lags past the wait still
     // gets it, so a slow replica delays the ack instead of refusing the command.
     if (this.confirmWrites) await this.confirmWrites();
-    return { jobId, created: true };
+    return { jobId, created };
   }
 
   async close(): Promise<void> {

@@ -18,7 +18,8 @@ export interface StatusDeps {
   config: LoadedConfig;
   engine: RolloutEngine;
   catalogEntry: (env: EnvironmentConfig, service: string) => CatalogEntry | undefined;
-  clusterFor: (env: EnvironmentConfig) => ClusterPort;
+  /** May load the Kubernetes client first (the worker loads it at the first job that needs it). */
+  clusterFor: (env: EnvironmentConfig) => ClusterPort | Promise<ClusterPort>;
 }
 
 /** `/status <service>`: the tag in git, and what the cluster runs, read from the cluster. */
@@ -40,7 +41,7 @@ export function statusProcessor(deps: StatusDeps): JobProcessor<StatusJobData> {
       );
       const target = followTargetOf({ service, catalog, ...(await filesAt(workspace.dir, git.head, git.file)) });
       const kustomization = { namespace: env.fluxNamespace, name: catalog?.kustomization ?? env.kustomization };
-      const snapshot = await steps.run('cluster', () => deps.clusterFor(env).read({ kustomization, ...target }), (s) => `${s.workloads.length} workload${s.workloads.length === 1 ? '' : 's'}`);
+      const snapshot = await steps.run('cluster', async () => (await deps.clusterFor(env)).read({ kustomization, ...target }), (s) => `${s.workloads.length} workload${s.workloads.length === 1 ? '' : 's'}`);
       await reporter.succeed(serviceStatusText(service, env.name, git, snapshot));
       return { tag: git.tag };
     } catch (error) {

@@ -1,7 +1,4 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
-import type { Application, NextFunction, Request, Response } from 'express';
+import type { Application, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { RedisClient } from '../jobs/redis-connection.js';
 import type { JobEnqueuer } from '../jobs/job-enqueuer.js';
 import type { RollbotJobKind } from '../jobs/job-data.js';
@@ -14,6 +11,8 @@ export interface OpsOptions {
   enqueuer: JobEnqueuer;
   /** Bull Board at /admin/queues: off unless credentials are given (local mode passes open: true). */
   queueBoard?: { user: string; password: string } | { open: true };
+  /** Brings polled metrics (job outcomes) up to date before a scrape; its errors never fail one. */
+  beforeScrape?: () => Promise<void>;
 }
 
 function basicAuth(user: string, password: string) {
@@ -42,18 +41,40 @@ export function mountOpsRoutes(app: Application, options: OpsOptions): void {
     }
   });
   app.get('/metrics', async (_req, res) => {
+    await options.beforeScrape?.().catch(() => undefined);
     res.setHeader('Content-Type', options.metrics.registry.contentType);
     res.send(await options.metrics.registry.metrics());
   });
   const board = options.queueBoard;
   if (board) {
+    const guard = 'open' in board ? [] : [basicAuth(board.user, board.password)];
+    app.use('/admin/queues', ...guard, lazyQueueBoard(options.enqueuer));
+  }
+}
+
+/**
+ * Bull Board, loaded at its first visit rather than at start: its modules (and the router it builds)
+ * cost a bot that nobody opens the board of several MiB of idle memory.
+ */
+function lazyQueueBoard(enqueuer: JobEnqueuer): RequestHandler {
+  let router: Promise<RequestHandler> | undefined;
+  const load = async (): Promise<RequestHandler> => {
+    const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/express'),
+    ]);
     const serverAdapter = new ExpressAdapter();
     serverAdapter.setBasePath('/admin/queues');
     createBullBoard({
-      queues: (Object.keys(QUEUE_NAMES) as RollbotJobKind[]).map((kind) => new BullMQAdapter(options.enqueuer.queue(kind))),
+      queues: (Object.keys(QUEUE_NAMES) as RollbotJobKind[]).map((kind) => new BullMQAdapter(enqueuer.queue(kind))),
       serverAdapter,
     });
-    const guard = 'open' in board ? [] : [basicAuth(board.user, board.password)];
-    app.use('/admin/queues', ...guard, serverAdapter.getRouter());
-  }
+    return serverAdapter.getRouter() as RequestHandler;
+  };
+  return (req, res, next) => {
+    router ??= load();
+    router.catch(() => (router = undefined));
+    router.then((handle) => handle(req, res, next)).catch(next);
+  };
 }

@@ -85,7 +85,7 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
     res.on('finish', () => end());
     next();
   });
-  mountOpsRoutes(web, { metrics, redis, enqueuer, queueBoard: options.queueBoard });
+  mountOpsRoutes(web, { metrics, redis, enqueuer, queueBoard: options.queueBoard, beforeScrape: () => jobMetrics.poll() });
 
   const clock = options.clock ?? Date.now;
   // One membership cache for approvers, rolloutBy/releaseBy and break-glass, on the bot's clock.

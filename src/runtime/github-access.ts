@@ -1,5 +1,5 @@
-import { GitHubAppTokenSource, readAppPrivateKey } from '../adapters/github-app-token-source.js';
-import { GitHubPullRequestDirectory } from '../adapters/github-pull-request-directory.js';
+import { readAppPrivateKey } from '../adapters/github-app-private-key.js';
+import { lazyAppTokenSource, lazyPullRequestDirectory } from './lazy-github.js';
 import type { PullRequestLookup } from '../bot/handlers/rollout-pull-request.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { StaticTokenSource, type TokenSource } from '../core/credentials/token-source.js';
@@ -16,7 +16,7 @@ export function githubTokenSource(config: LoadedConfig, variables: Variables): T
   const github = config.github;
   if (!github) return null;
   if (github.app) {
-    return new GitHubAppTokenSource({
+    return lazyAppTokenSource({
       appId: github.app.appId,
       installationId: github.app.installationId,
       privateKey: readAppPrivateKey(github.app.privateKeyFile),
@@ -35,7 +35,7 @@ export function pullRequestLookup(config: LoadedConfig, variables: Variables, to
     baseUrl: github.baseUrl,
     users: github.users,
     directory() {
-      directory ??= new GitHubPullRequestDirectory({ baseUrl: github.baseUrl, auth: (tokens ?? (() => githubTokenSource(config, variables)))() ?? undefined });
+      directory ??= lazyPullRequestDirectory({ baseUrl: github.baseUrl, auth: (tokens ?? (() => githubTokenSource(config, variables)))() ?? undefined });
       return directory;
     },
   };

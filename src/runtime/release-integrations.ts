@@ -1,9 +1,9 @@
-import { GitHubPullRequests } from '../adapters/github-pull-requests.js';
 import { JiraTickets } from '../adapters/jira-tickets.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { secretFrom } from '../core/release/release-config.js';
 import type { TokenSource } from '../core/credentials/token-source.js';
 import { githubTokenSource } from './github-access.js';
+import { lazyPullRequestOpener } from './lazy-github.js';
 import type { ReleaseIntegrations } from '../jobs/release/release-apply.js';
 
 /** GitHub (release PRs) and Jira (release tickets), when the config names them; secrets from variables. */
@@ -11,7 +11,7 @@ export function releaseIntegrations(config: LoadedConfig, variables: Record<stri
   const { github, jira } = config;
   const auth = github ? (githubTokens ?? githubTokenSource(config, variables)) : null;
   return {
-    pullRequests: github && auth ? new GitHubPullRequests({ auth, baseUrl: github.baseUrl }) : undefined,
+    pullRequests: github && auth ? lazyPullRequestOpener({ auth, baseUrl: github.baseUrl }) : undefined,
     tickets: jira
       ? new JiraTickets({
           baseUrl: jira.baseUrl,

@@ -36,6 +36,7 @@ import { lockProcessor } from '../jobs/lock-processor.js';
 import { followProcessor } from '../jobs/follow/follow-processor.js';
 import { statusProcessor } from '../jobs/status-processor.js';
 import { noClusterPort } from './no-cluster-port.js';
+import { lazyClusterPortFor } from './lazy-cluster-port.js';
 import { CommitAncestry } from '../adapters/kubernetes/commit-ancestry.js';
 
 export interface WorkerProcessOptions {
@@ -108,10 +109,9 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
   const audit = new AuditLog(redis);
   const follow = { engine, catalogEntry: catalogs.entry.bind(catalogs), enqueue: queues.enqueue.bind(queues), clock: options.clock };
   const ancestry = new CommitAncestry(options.config.dataDir);
-  // The Kubernetes client is loaded only where an environment has a cluster (idle memory).
-  const clusterFor = Object.values(options.config.environments).some((env) => env.cluster)
-    ? (await import('./cluster-ports.js')).clusterPortFor(options.config)
-    : noClusterPort;
+  // The Kubernetes client is loaded only where an environment has a cluster, and only once a job
+  // first talks to it (idle memory).
+  const clusterFor = Object.values(options.config.environments).some((env) => env.cluster) ? lazyClusterPortFor(options.config) : noClusterPort;
   const approvals = new ApprovalStore(redis);
   const publisher = new SlackApprovalPublisher(client);
   const showOnApproval = async (id: string, live: { state: 'live' | 'failed'; text: string }) => {

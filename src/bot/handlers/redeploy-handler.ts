@@ -1,7 +1,11 @@
 import type { RedeployCommand } from '../../core/commands/command.js';
 import { InvalidInput } from '../../core/errors.js';
-import { listRecentRuns, newRunId, RunNotFound, resumeCommand } from '../../core/pipeline/index.js';
-import type { PhaseStatus } from '../../core/pipeline/index.js';
+// Not the pipeline's index: it brings the runner and its process code, which the bot never runs.
+import { RunNotFound } from '../../core/pipeline/errors.js';
+import { listRecentRuns } from '../../core/pipeline/list.js';
+import { resumeCommand } from '../../core/pipeline/result.js';
+import { newRunId } from '../../core/pipeline/run-id.js';
+import type { PhaseStatus } from '../../core/pipeline/state.js';
 import { redeploySettings } from '../../core/config/environment-settings.js';
 import { codeBlock, escapeMrkdwn } from '../../core/mrkdwn.js';
 import { MAX_SECTION_TEXT } from '../render/block-kit.js';

@@ -4,7 +4,7 @@ import { InvalidInput } from '../../core/errors.js';
 import { choosePullRequest, type PullRequestSelector } from '../../core/pulls/pull-request-choice.js';
 import type { PullRequestDirectory, PullRequestInfo } from '../../core/pulls/ports.js';
 import { serviceGitHubRepo } from '../../core/pulls/service-github-repo.js';
-import { requirePr } from '../../core/rollout/rollout-engine.js';
+import { requirePr } from '../../core/rollout/require-pr.js';
 import { noPullMessage, severalPullsMessage } from '../render/pull-request-picker.js';
 import type { Reply, RequestContext } from './router-deps.js';
 

@@ -16,6 +16,7 @@ import { resolvePullRequestHead, sourceRepoOf } from '../source/source-repo.js';
 import { rolloutTag } from '../tags.js';
 import { describePull } from '../pulls/pull-request-choice.js';
 import { validateImageTag, validatePrNumber, validateServiceName, validateSha } from '../validate.js';
+import { requirePr } from './require-pr.js';
 
 export interface RolloutRequest {
   service: string;
@@ -375,9 +376,4 @@ function subjectOf(request: RolloutRequest, service: string, tag: string, previo
   return request.subject ?? `chore(${service}): update image tag to ${tag}`;
 }
 
-export function requirePr(raw: string | undefined, service: string): number {
-  if (raw === undefined) {
-    throw new InvalidInput(`Which pull request? Use \`/rollout ${service} <pr-number>\`; the tag is ps-<pr>-<sha7>.`);
-  }
-  return validatePrNumber(raw);
-}
+export { requirePr } from './require-pr.js';

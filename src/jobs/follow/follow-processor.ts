@@ -16,7 +16,8 @@ import { escapedSteps, liveLine, notLiveLine, pendingFollowSteps, ROLLBACK_ACTIO
 
 export interface FollowProcessorDeps {
   config: LoadedConfig;
-  clusterFor: (env: EnvironmentConfig) => ClusterPort;
+  /** May load the Kubernetes client first (the worker loads it at the first job that needs it). */
+  clusterFor: (env: EnvironmentConfig) => ClusterPort | Promise<ClusterPort>;
   /** Is `commit` in `sha`'s history (the Flux repo of the environment)? */
   contains: (env: EnvironmentConfig, commit: string, sha: string) => Promise<boolean>;
   clock?: Clock;
@@ -53,7 +54,7 @@ export function followProcessor(deps: FollowProcessorDeps): JobProcessor<FollowJ
           timeoutMs: env.cluster.timeoutMinutes * 60_000,
           pushedAt: data.pushedAt,
         },
-        { cluster: deps.clusterFor(env), contains: (commit, sha) => deps.contains(env, commit, sha), clock },
+        { cluster: await deps.clusterFor(env), contains: (commit, sha) => deps.contains(env, commit, sha), clock },
         (steps) => reporter.progress({ title: data.title, steps: [...data.steps, ...escapedSteps(steps)] }),
       );
       reporter.progress({ title: data.title, steps: [...data.steps, ...escapedSteps(result.steps)] });

@@ -20,7 +20,7 @@ export interface RedeployDeps {
   variables: Record<string, string | undefined>;
   clock?: () => number;
   /** The environment's cluster, for `flux-ready` phases (environments with `cluster:`). */
-  clusterFor?: (env: EnvironmentConfig) => ClusterPort;
+  clusterFor?: (env: EnvironmentConfig) => ClusterPort | Promise<ClusterPort>;
 }
 
 
@@ -52,7 +52,7 @@ export function redeployProcessor(deps: RedeployDeps): JobProcessor<RedeployJobD
         store,
         reporter,
         notifier: deps.notifierFor(env),
-        ...(env.cluster && deps.clusterFor ? { cluster: deps.clusterFor(env) } : {}),
+        ...(env.cluster && deps.clusterFor ? { cluster: await deps.clusterFor(env) } : {}),
         clock: deps.clock,
         cwdBase: settings.workdir,
         commandName: data.commandName,
