@@ -84,7 +84,13 @@ export async function runRolloutBench(log: (line: string) => void = console.log,
         ),
     );
     const goals: GoalCheck[] = [
-      { goal: `${label}rollout <= 0.35x the shell path`, met: med(rollbot) <= 0.35 * med(shell), measured: `${ratio(med(rollbot), med(shell))} (${ms(med(rollbot))} vs ${ms(med(shell))} ms)` },
+      {
+        goal: `${label}rollout <= 0.35x the shell path`,
+        met: med(rollbot) <= 0.35 * med(shell),
+        measured:
+          `${ratio(med(rollbot), med(shell))} (${ms(med(rollbot))} vs ${ms(med(shell))} ms)` +
+          (med(rollbot) <= 0.35 * med(shell) ? '' : `; missed by ${ms(med(rollbot) - 0.35 * med(shell))} ms: 0.35x is ${ms(0.35 * med(shell))} ms and the push alone takes ${ms(pushMedian(snapshots))} ms (the shell path is only ${ratio(med(shell), med(floor))} the floor on this repo)`),
+      },
       { goal: `${label}rollout <= 0.8x the floor`, met: med(rollbot) <= 0.8 * med(floor), measured: `${ratio(med(rollbot), med(floor))} (${ms(med(rollbot))} vs ${ms(med(floor))} ms)${med(rollbot) <= 0.8 * med(floor) ? '' : `; the push alone is ${ms(pushMedian(snapshots))} ms of it`}` },
     ];
     log(formatGoals(goals));
