@@ -1,5 +1,6 @@
 import { readFile, writeFile, chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitObjectStore } from '../src/core/flux/git-object-store.js';
 import { GitPipe, lineAnswer } from '../src/core/flux/git-pipe.js';
@@ -83,6 +84,36 @@ describe('commits written with git plumbing on a bare clone', () => {
     expect(await run(flux.url, 'show', 'main:apps/other/values.yaml')).toBe(valuesFile('other', 'x').trim());
     expect(await run(flux.url, 'log', '-1', '--format=%an <%ae>%n%B', 'main')).toBe('rollbot <rollbot@example.com>\nchore(papi): three files\n\nRollbot-Request: req-1');
     // Objects git itself accepts: the remote's fsck finds nothing wrong.
+    expect(await run(flux.url, 'fsck', '--no-dangling', '--no-progress')).toBe('');
+  });
+
+  it('keep every name byte for byte: a sibling named in Latin-1 (not UTF-8) and a file with non-ASCII letters', async () => {
+    const flux = await BareRepo.create(root, { 'apps/papi/values.yaml': valuesFile('papi', 'old'), 'apps/café/values.yaml': valuesFile('cafe', 'x') });
+    // A file whose name is the single byte 0xE9 ('é' in Latin-1), next to the one rollbot edits.
+    const work = join(root, 'hand');
+    await run(root, 'clone', '--quiet', flux.url, work);
+    const blob = await run(work, 'hash-object', '-w', join(work, 'apps/papi/values.yaml'));
+    await execa('git', ['update-index', '--add', '--cacheinfo', `100644,${blob},apps/papi/\xe9.yaml`], { cwd: work });
+    await run(work, '-c', 'user.name=x', '-c', 'user.email=x@y', 'commit', '--quiet', '-m', 'latin-1 name');
+    await run(work, 'push', '--quiet', 'origin', 'HEAD:main');
+    const before = await execa('git', ['ls-tree', '-z', 'main', 'apps/papi/'], { cwd: flux.url, encoding: 'buffer' });
+
+    const workspace = new FluxWorkspace(makeEnv(root, flux.url), join(root, 'data'), { authorName: 'rollbot', authorEmail: 'rollbot@example.com' });
+    const head = await workspace.exclusive(() => workspace.sync());
+    const commit = await workspace.commitFiles(
+      [
+        { file: 'apps/papi/values.yaml', content: valuesFile('papi', 'new') },
+        { file: 'apps/café/values.yaml', content: valuesFile('cafe', 'y') },
+      ],
+      'chore: two files',
+      {},
+      head,
+    );
+    expect(await workspace.push(commit)).toEqual({ ok: true });
+    const after = await execa('git', ['ls-tree', '-z', 'main', 'apps/papi/'], { cwd: flux.url, encoding: 'buffer' });
+    const latin1Entry = (out: Uint8Array) => Buffer.from(out).toString('latin1').split('\0').find((e) => e.endsWith('\xe9.yaml'));
+    expect(latin1Entry(after.stdout)).toBe(latin1Entry(before.stdout));
+    expect(await flux.show('apps/café/values.yaml')).toContain('tag: y');
     expect(await run(flux.url, 'fsck', '--no-dangling', '--no-progress')).toBe('');
   });
 

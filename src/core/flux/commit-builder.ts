@@ -31,6 +31,8 @@ export async function buildCommit(store: GitObjectStore, spec: CommitSpec): Prom
   if (!rootTree) throw new Error(`internal: commit ${spec.parent} has no tree`);
   const oidLength = rootTree.length;
 
+  // Paths as byte strings (latin1 of their UTF-8), like tree entry names: a sibling whose name is
+  // not UTF-8 is written back byte for byte.
   const files = new Map<string, Buffer>();
   const folders = new Set<string>(['']);
   for (const change of spec.changes) {
@@ -38,14 +40,16 @@ export async function buildCommit(store: GitObjectStore, spec: CommitSpec): Prom
     if (!change.file || change.file.startsWith('/') || parts.some((s) => s === '' || s === '.' || s === '..')) {
       throw new Error(`internal: cannot commit a path like ${JSON.stringify(change.file)}`);
     }
-    files.set(change.file, Buffer.isBuffer(change.content) ? change.content : Buffer.from(change.content, 'utf8'));
-    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+    const path = Buffer.from(change.file, 'utf8').toString('latin1');
+    files.set(path, Buffer.isBuffer(change.content) ? change.content : Buffer.from(change.content, 'utf8'));
+    const bytes = path.split('/');
+    for (let i = 1; i < bytes.length; i++) folders.add(bytes.slice(0, i).join('/'));
   }
   // Every folder on the paths as it is now (a missing one is new).
   const listed = await Promise.all(
     [...folders].map(async (folder) => {
-      const object = await store.read(folder ? `${rootTree}:${folder}` : rootTree);
-      if (object && object.type !== 'tree') throw new Error(`${folder} is a file in the Flux repo, not a folder`);
+      const object = await store.read(folder ? `${rootTree}:${utf8(folder)}` : rootTree);
+      if (object && object.type !== 'tree') throw new Error(`${utf8(folder)} is a file in the Flux repo, not a folder`);
       return [folder, object ? parseTree(object.content, oidLength / 2) : []] as const;
     }),
   );
@@ -61,7 +65,7 @@ export async function buildCommit(store: GitObjectStore, spec: CommitSpec): Prom
     const slash = file.lastIndexOf('/');
     const [folder, name] = slash < 0 ? ['', file] : [file.slice(0, slash), file.slice(slash + 1)];
     const existing = entries.get(folder)!.get(name);
-    if (existing && !/^100[67][0-9]{2}$/.test(existing.mode)) throw new Error(`${file} is not a plain file in the Flux repo; it cannot be written as one`);
+    if (existing && !/^100[67][0-9]{2}$/.test(existing.mode)) throw new Error(`${utf8(file)} is not a plain file in the Flux repo; it cannot be written as one`);
     entries.get(folder)!.set(name, { name, mode: existing?.mode ?? '100644', oid: put('blob', content) });
   }
   // Deepest folders first: each new tree's id goes into its parent.
@@ -73,7 +77,7 @@ export async function buildCommit(store: GitObjectStore, spec: CommitSpec): Prom
       const slash = folder.lastIndexOf('/');
       const [up, name] = slash < 0 ? ['', folder] : [folder.slice(0, slash), folder.slice(slash + 1)];
       const existing = entries.get(up)!.get(name);
-      if (existing && existing.mode !== '040000') throw new Error(`${folder} is a file in the Flux repo, not a folder`);
+      if (existing && existing.mode !== '040000') throw new Error(`${utf8(folder)} is a file in the Flux repo, not a folder`);
       entries.get(up)!.set(name, { name, mode: '040000', oid });
     }
   }
@@ -81,6 +85,8 @@ export async function buildCommit(store: GitObjectStore, spec: CommitSpec): Prom
   await Promise.all(writes.map((w) => store.write(w.type, w.content, w.oid)));
   return commit;
 }
+
+const utf8 = (bytes: string) => Buffer.from(bytes, 'latin1').toString('utf8');
 
 function depth(folder: string): number {
   return folder === '' ? 0 : folder.split('/').length;

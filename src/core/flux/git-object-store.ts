@@ -12,6 +12,7 @@ export interface GitObject {
 export interface TreeEntry {
   /** Octal as git writes it: 100644, 100755, 120000, 040000, 160000. */
   mode: string;
+  /** The name's bytes as a latin1 string (names need not be UTF-8; this keeps every byte). */
   name: string;
   oid: string;
 }
@@ -132,7 +133,7 @@ export function objectId(type: 'blob' | 'tree' | 'commit', content: Buffer, oidL
 export function encodeTree(entries: TreeEntry[]): Buffer {
   const keyed = entries.map((e) => {
     if (!e.name || e.name.includes('/') || e.name.includes('\0')) throw new Error(`internal: bad tree entry name ${JSON.stringify(e.name)}`);
-    const name = Buffer.from(e.name, 'utf8');
+    const name = Buffer.from(e.name, 'latin1');
     return { e, name, key: typeOfMode(e.mode) === 'tree' ? Buffer.concat([name, SLASH]) : name };
   });
   keyed.sort((a, b) => Buffer.compare(a.key, b.key));
@@ -156,7 +157,7 @@ export function parseTree(content: Buffer, oidBytes: number): TreeEntry[] {
     const mode = content.subarray(at, space).toString('latin1');
     entries.push({
       mode: mode === '40000' ? '040000' : mode,
-      name: content.subarray(space + 1, nul).toString('utf8'),
+      name: content.subarray(space + 1, nul).toString('latin1'),
       oid: content.subarray(nul + 1, nul + 1 + oidBytes).toString('hex'),
     });
     at = nul + 1 + oidBytes;
