@@ -1,5 +1,5 @@
-import { App, ExpressReceiver, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
-import type { Application } from 'express';
+import type { RequestListener } from 'node:http';
+import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
 import { HANDLED_ACTIONS } from './handlers/action-handler.js';
 import { RELEASE_REJECT_ACTION, RELEASE_REJECT_MODAL } from '../jobs/release/release-actions.js';
 import { rejectModal } from './render/release-card.js';
@@ -16,8 +16,6 @@ export interface BotOptions {
   slackApiUrl?: string;
   router: CommandRouter;
   dedupe: EventDedupe;
-  /** HTTP mode serves Slack from this express app (beside /healthz, /metrics…) at /slack/events. */
-  expressApp: Application;
   logLevel?: LogLevel;
   /** Called once per command, mention, DM or click: metrics and logs. */
   onRequest?: (event: { kind: string; source: string; user: string; channel: string }) => void;
@@ -32,22 +30,27 @@ async function sendReply(client: WebClient, reply: Reply, ctx: RequestContext): 
   }
 }
 
+/** The Slack app; in HTTP mode also the listener for its requests, served at SLACK_EVENTS_PATH by the caller's server. */
+export interface BoltEdge {
+  app: App;
+  slackRequests?: RequestListener;
+}
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
 /**
  * The Slack edge: parse, ack at once, hand work to the router (which enqueues). No git, no YAML
- * here: the bot never touches the Flux repo.
+ * here: the bot never touches the Flux repo. HTTP mode uses Bolt's own HTTPReceiver (no express on
+ * a Slack request's path); the bot's server hands it what is posted to SLACK_EVENTS_PATH.
  */
-export function createBoltApp(options: BotOptions): App {
+export function createBoltApp(options: BotOptions): BoltEdge {
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined;
   const logLevel = options.logLevel ?? LogLevel.WARN;
-  const app = options.appToken
-    ? // The Socket Mode client makes its own Web API calls (apps.connections.open) with these options.
-      new App({ token: options.token, appToken: options.appToken, socketMode: true, clientOptions, installerOptions: { clientOptions }, logLevel })
-    : new App({
-        token: options.token,
-        clientOptions,
-        logLevel,
-        receiver: new ExpressReceiver({ signingSecret: options.signingSecret ?? '', app: options.expressApp, logLevel }),
-      });
+  const receiver = options.appToken ? undefined : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logLevel });
+  const app = receiver
+    ? new App({ token: options.token, clientOptions, logLevel, receiver })
+    : // The Socket Mode client makes its own Web API calls (apps.connections.open) with these options.
+      new App({ token: options.token, appToken: options.appToken, socketMode: true, clientOptions, installerOptions: { clientOptions }, logLevel });
   const { router, dedupe } = options;
   const seen = (kind: string, source: string, user: string, channel: string) => options.onRequest?.({ kind, source, user, channel });
 
@@ -125,5 +128,5 @@ export function createBoltApp(options: BotOptions): App {
     await client.chat.postMessage({ channel: body.user.id, text: reply.message.text, blocks: reply.message.blocks });
   });
 
-  return app;
+  return { app, slackRequests: receiver?.requestListener };
 }

@@ -1,9 +1,9 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import express from 'express';
 import type { RedisClient } from '../jobs/redis-connection.js';
 import { WebClient } from '@slack/web-api';
-import { createBoltApp } from '../bot/bolt-app.js';
+import { createBoltApp, SLACK_EVENTS_PATH } from '../bot/bolt-app.js';
 import { ApproverDirectory } from '../bot/approver-directory.js';
 import { SlackGroupMembership } from '../bot/slack-group-membership.js';
 import { EnvironmentAccess } from '../core/permissions/environment-access.js';
@@ -80,11 +80,6 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
   const jobMetrics = new JobMetricsCollector(metrics, enqueuer, connections.queues, connections.queuePrefix).start();
 
   const web = express();
-  web.use('/slack/events', (_req, res, next) => {
-    const end = metrics.ackSeconds.startTimer();
-    res.on('finish', () => end());
-    next();
-  });
   mountOpsRoutes(web, { metrics, redis, enqueuer, queueBoard: options.queueBoard, beforeScrape: () => jobMetrics.poll() });
 
   const clock = options.clock ?? Date.now;
@@ -109,33 +104,30 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
     freezeStore,
     clock,
   });
-  const app = createBoltApp({
+  const { app, slackRequests } = createBoltApp({
     token: options.slackBotToken,
     signingSecret: options.slackSigningSecret,
     appToken: options.slackAppToken,
     slackApiUrl: options.slackApiUrl,
     router,
     dedupe: new EventDedupe(redis),
-    expressApp: web,
     onRequest: (event) => {
       metrics.commands.inc({ kind: event.kind, source: event.source });
       log.info(event, 'command received');
     },
   });
 
-  let opsServer: Server | undefined;
+  let server: Server | undefined;
   const listen = { port: options.port, ...(options.host ? { host: options.host } : {}) };
+  // Slack's requests go straight to Bolt's receiver, everything else (/healthz, /metrics…) to express.
+  const handler = slackRequests ? slackThenOps(slackRequests, web, () => metrics.ackSeconds.startTimer()) : web;
   try {
-    if (options.slackAppToken) {
-      await app.start();
-      opsServer = await new Promise<Server>((resolve, reject) => {
-        const server = web.listen(listen, () => resolve(server)).once('error', reject);
-      });
-    } else {
-      await app.start(listen);
-    }
+    if (options.slackAppToken) await app.start();
+    server = await new Promise<Server>((resolve, reject) => {
+      const started = createServer(handler).listen(listen, () => resolve(started)).once('error', reject);
+    });
   } catch (error) {
-    await app.stop().catch(() => undefined);
+    if (options.slackAppToken) await app.stop().catch(() => undefined);
     await jobMetrics.close();
     await enqueuer.close();
     redis.disconnect();
@@ -149,12 +141,23 @@ export async function startBot(options: BotProcessOptions): Promise<RunningBot> 
     enqueuer,
     metrics,
     async stop() {
-      await app.stop();
-      await new Promise<void>((resolve) => (opsServer ? opsServer.close(() => resolve()) : resolve()));
+      if (options.slackAppToken) await app.stop();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await jobMetrics.close();
       await enqueuer.close();
       feed.stop();
       connections.disconnect();
     },
+  };
+}
+
+/** Dispatches by path: Slack's endpoint to its listener (timed for the ack metric), the rest to `other`. */
+function slackThenOps(slack: RequestListener, other: RequestListener, startTimer: () => () => void): RequestListener {
+  return (req, res) => {
+    const path = req.url?.split('?')[0];
+    if (path !== SLACK_EVENTS_PATH) return other(req, res);
+    const end = startTimer();
+    res.on('finish', () => end());
+    return slack(req, res);
   };
 }
