@@ -47,10 +47,11 @@ export function createBoltApp(options: BotOptions): BoltEdge {
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined;
   const logLevel = options.logLevel ?? LogLevel.WARN;
   const receiver = options.appToken ? undefined : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logLevel });
+  // No conversation store: rollbot keeps no per-conversation state in Bolt, and its middleware ran on every request.
   const app = receiver
-    ? new App({ token: options.token, clientOptions, logLevel, receiver })
+    ? new App({ token: options.token, clientOptions, logLevel, receiver, convoStore: false })
     : // The Socket Mode client makes its own Web API calls (apps.connections.open) with these options.
-      new App({ token: options.token, appToken: options.appToken, socketMode: true, clientOptions, installerOptions: { clientOptions }, logLevel });
+      new App({ token: options.token, appToken: options.appToken, socketMode: true, clientOptions, installerOptions: { clientOptions }, logLevel, convoStore: false });
   const { router, dedupe } = options;
   const seen = (kind: string, source: string, user: string, channel: string) => options.onRequest?.({ kind, source, user, channel });
 
