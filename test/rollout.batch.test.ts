@@ -1,5 +1,3 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Reporter } from '../src/core/progress.js';
 import { applyBatch, type BatchItemOutcome } from '../src/core/rollout/rollout-batch.js';
@@ -15,15 +13,6 @@ afterEach(async () => {
   await removeDir(root);
 });
 
-/** Every push the remote accepts appends a line (rejected pushes never reach post-receive). */
-async function countPushes(flux: BareRepo): Promise<() => Promise<number>> {
-  const log = join(root, 'pushes.log');
-  const hook = join(flux.url, 'hooks', 'post-receive');
-  await writeFile(hook, `#!/bin/sh\necho push >> "${log}"\n`);
-  await chmod(hook, 0o755);
-  return async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
-}
-
 const services = (n: number) => Array.from({ length: n }, (_, i) => `svc${String(i).padStart(2, '0')}`);
 
 async function runBatch(engine: RolloutEngine, env: ReturnType<typeof makeEnv>, requests: RolloutRequest[], reporters: Reporter[]) {
@@ -37,7 +26,7 @@ describe('a batch of rollouts to one repository', () => {
   it('lands every change as its own commit, in one push, and each request reports its own result', async () => {
     const names = services(20);
     const flux = await BareRepo.create(root, Object.fromEntries(names.map((s) => [`apps/${s}/values.yaml`, valuesFile(s, 'old')])));
-    const pushes = await countPushes(flux);
+    const pushes = await flux.countPushes();
     const env = makeEnv(root, flux.url);
     const reporters = names.map(() => recordingReporter());
     const requests = names.map((service, i) => ({ service, pr: i + 1, sha: 'abcdef1', requestedBy: `U_${i}`, requestId: `job-${i}` }));
@@ -73,7 +62,7 @@ describe('a batch of rollouts to one repository', () => {
       'prod/twice/values.yaml': valuesFile('twice', 'y'),
       'apps/same/values.yaml': valuesFile('same', 'ps-3-abcdef1'),
     });
-    const pushes = await countPushes(flux);
+    const pushes = await flux.countPushes();
     const requests = [
       { service: 'papi', pr: 1, sha: 'abcdef1' },
       { service: 'nope', pr: 2, sha: 'abcdef1' },
@@ -103,7 +92,7 @@ describe('a batch of rollouts to one repository', () => {
       ...Object.fromEntries(names.map((s) => [`apps/${s}/values.yaml`, valuesFile(s, 'old')])),
       'apps/theirs/values.yaml': valuesFile('theirs', 'old'),
     });
-    const pushes = await countPushes(flux);
+    const pushes = await flux.countPushes();
     const engine = makeEngine(root);
     const original = engine.workspace.bind(engine);
     let raced = false;

@@ -1,4 +1,3 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -50,15 +49,6 @@ function worker(name: string, env: ReturnType<typeof makeEnv>, prefix: string): 
   return batcher;
 }
 
-/** Every push the remote accepts appends a line (rejected pushes never reach post-receive). */
-async function countPushes(flux: BareRepo): Promise<() => Promise<number>> {
-  const log = join(root, 'pushes.log');
-  const hook = join(flux.url, 'hooks', 'post-receive');
-  await writeFile(hook, `#!/bin/sh\necho push >> "${log}"\n`);
-  await chmod(hook, 0o755);
-  return async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
-}
-
 async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -82,7 +72,7 @@ describe('workers share one batch per repository through Redis', () => {
   it("rollouts sent to two workers at once go out in the lease holder's one push; each keeps its own progress, commit and result", async () => {
     const names = services(10);
     const flux = await BareRepo.create(root, Object.fromEntries(names.map((s) => [`apps/${s}/values.yaml`, valuesFile(s, 'old')])));
-    const pushes = await countPushes(flux);
+    const pushes = await flux.countPushes();
     const env = makeEnv(root, flux.url);
     const prefix = newPrefix();
     const a = worker('a', env, prefix);

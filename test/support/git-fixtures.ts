@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -49,6 +49,15 @@ export class BareRepo {
     const sha = await run(work, 'rev-parse', 'HEAD');
     await rm(work, { recursive: true, force: true });
     return sha;
+  }
+
+  /** Counts the pushes the remote accepts from now on (a post-receive hook; refused pushes never reach it). */
+  async countPushes(): Promise<() => Promise<number>> {
+    const log = join(this.root, `pushes-${Date.now()}.log`);
+    const hook = join(this.url, 'hooks', 'post-receive');
+    await writeFile(hook, `#!/bin/sh\necho push >> "${log}"\n`);
+    await chmod(hook, 0o755);
+    return async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
   }
 
   async show(path: string, rev = this.branch): Promise<string> {
