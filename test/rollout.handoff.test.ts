@@ -68,6 +68,18 @@ const services = (n: number) => Array.from({ length: n }, (_, i) => `svc${String
 let prefixes = 0;
 const newPrefix = () => `handoff-${process.pid}-${prefixes++}`;
 
+/** A repo of these services, an owner worker, and the lease held by `holder` (another worker, as far as the owner knows). */
+async function heldByAnother(holder: string, names: string[]) {
+  const flux = await BareRepo.create(root, Object.fromEntries(names.map((s) => [`apps/${s}/values.yaml`, valuesFile(s, 'old')])));
+  const env = makeEnv(root, flux.url);
+  const prefix = newPrefix();
+  const owner = worker('owner', env, prefix);
+  const redis = connect();
+  const key = owner.leaseKey(env);
+  await redis.set(key, holder, 'PX', 30_000);
+  return { flux, env, prefix, owner, redis, key, handoff: new RepoHandoff(redis) };
+}
+
 describe('workers share one batch per repository through Redis', () => {
   it("rollouts sent to two workers at once go out in the lease holder's one push; each keeps its own progress, commit and result", async () => {
     const names = services(10);
@@ -129,14 +141,7 @@ describe('workers share one batch per repository through Redis', () => {
 
   it('a holder that took rollouts and died: the owner hands them to the next holder or, holding the lease, applies them itself, once', async () => {
     const names = services(4);
-    const flux = await BareRepo.create(root, Object.fromEntries(names.map((s) => [`apps/${s}/values.yaml`, valuesFile(s, 'old')])));
-    const env = makeEnv(root, flux.url);
-    const prefix = newPrefix();
-    const owner = worker('owner', env, prefix);
-    const redis = connect();
-    const key = owner.leaseKey(env);
-    const handoff = new RepoHandoff(redis);
-    await redis.set(key, 'dead-holder', 'PX', 30_000);
+    const { flux, env, prefix, owner, redis, key, handoff } = await heldByAnother('dead-holder', names);
     const reporters = names.map(() => recordingReporter());
     const results = Promise.all(names.map((service, i) => owner.rollout(env, { service, pr: i + 1, sha: 'abcdef1', requestId: `req-${i}` }, reporters[i]!)));
     await waitUntil(async () => (await redis.llen(`${key}:handoff`)) === names.length, 'the rollouts handed to Redis');
@@ -163,14 +168,7 @@ describe('workers share one batch per repository through Redis', () => {
   }, 30_000);
 
   it('a result that arrives after the owner took its rollout back is ignored', async () => {
-    const flux = await BareRepo.create(root, { 'apps/papi/values.yaml': valuesFile('papi', 'old') });
-    const env = makeEnv(root, flux.url);
-    const prefix = newPrefix();
-    const owner = worker('owner', env, prefix);
-    const redis = connect();
-    const key = owner.leaseKey(env);
-    const handoff = new RepoHandoff(redis);
-    await redis.set(key, 'stalled-holder', 'PX', 30_000);
+    const { flux, owner, redis, key, handoff, env } = await heldByAnother('stalled-holder', ['papi']);
     const reporter = recordingReporter();
     const result = owner.rollout(env, { service: 'papi', pr: 7, sha: 'abcdef1', requestId: 'late-1' }, reporter);
     await waitUntil(async () => (await redis.llen(`${key}:handoff`)) === 1, 'the rollout handed to Redis');
