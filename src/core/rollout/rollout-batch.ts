@@ -1,5 +1,5 @@
-import { PushFailed } from '../errors.js';
-import { readFromRepo, type CommittedRollout, type PreparedRollout, type RolloutEngine, type RolloutResult } from './rollout-engine.js';
+import { AmbiguousImageSite, ImageTagNotEditable, PushFailed, ServiceNotFound } from '../errors.js';
+import type { CommittedRollout, PreparedRollout, RolloutEngine, RolloutResult } from './rollout-engine.js';
 
 export type BatchItemOutcome = { ok: true; result: RolloutResult } | { ok: false; error: unknown };
 
@@ -19,7 +19,7 @@ export interface BatchReport {
  * attempts. A request that fails (not found, ambiguous, no such PR) is settled alone and the others
  * go on; `settle` is called once per item, as soon as that item's outcome is known.
  *
- * Dry runs and PR-branch rollouts are not batched (they do not push to the environment's branch).
+ * A dry run or a PR-branch rollout (it does not push to the environment's branch) is a batch of one.
  * `more`, called once the first head is known (after the first fetch), adds rollouts that arrived meanwhile (their indexes
  * follow the given ones), so the fetch's time gathers them into this push rather than the next.
  */
@@ -34,10 +34,10 @@ export async function applyBatch(
   const report: BatchReport = { pushes: 0, rejected: 0, landed: 0 };
   if (items.length === 0) return report;
   const env = items[0]!.env;
-  for (const item of items) {
-    if (item.env.name !== env.name || item.request.dryRun || item.request.branch) {
-      throw new Error('internal: a batch holds non-dry-run rollouts of one environment to its own branch');
-    }
+  // A dry run or a PR branch goes alone; a batch is rollouts of one environment to its own branch.
+  const alone = (item: PreparedRollout) => item.request.dryRun || item.request.branch;
+  if (items.length > 1 && items.some((item) => item.env.name !== env.name || alone(item))) {
+    throw new Error('internal: a batch holds non-dry-run rollouts of one environment to its own branch');
   }
   const workspace = engine.workspace(env);
   const fail = (indexes: number[], error: unknown) => indexes.forEach((i) => settle(i, { ok: false, error }));
@@ -48,7 +48,7 @@ export async function applyBatch(
       // A lone rollout builds on a head seen moments ago without a fetch (see RolloutEngine.recentHead).
       // A batch fetches: one fetch is little beside its commits, and re-applying them all after a
       // refused push (another worker pushed since this one saw the head) is not.
-      let recent = items.length === 1 ? engine.recentHead(workspace) : undefined;
+      let recent = items.length === 1 && !items[0]!.request.dryRun ? engine.recentHead(workspace) : undefined;
       for (let attempt = 1; pending.length > 0; attempt++) {
         const optimistic = recent !== undefined;
         let head: string;
@@ -63,7 +63,7 @@ export async function applyBatch(
         if (!gathered) {
           gathered = true;
           for (const extra of await options.more!()) {
-            if (extra.env.name !== env.name || extra.request.dryRun || extra.request.branch) throw new Error('internal: a batch holds non-dry-run rollouts of one environment to its own branch');
+            if (extra.env.name !== env.name || alone(extra) || alone(items[0]!)) throw new Error('internal: a batch holds non-dry-run rollouts of one environment to its own branch');
             pending.push(items.push(extra) - 1);
           }
         }
@@ -121,4 +121,9 @@ export async function applyBatch(
     fail(pending, error);
   }
   return report;
+}
+
+/** Failures the Flux repo's content decided (a missing or ambiguous service): a newer head may decide otherwise. */
+function readFromRepo(error: unknown): boolean {
+  return error instanceof ServiceNotFound || error instanceof AmbiguousImageSite || error instanceof ImageTagNotEditable;
 }

@@ -1,6 +1,7 @@
 import type { CatalogEntry } from '../catalog/catalog-file.js';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { AmbiguousImageSite, ImageTagNotEditable, InvalidInput, PushFailed, ReadOnlyEnvironment, ServiceNotFound } from '../errors.js';
+import { InvalidInput, ReadOnlyEnvironment } from '../errors.js';
+import { applyBatch, type BatchItemOutcome } from './rollout-batch.js';
 import { askWhichEnvironment } from './environment-question.js';
 import { editImageSites } from '../flux/sites/image-site-editor.js';
 import { siteRef } from '../flux/sites/image-site.js';
@@ -114,7 +115,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Seed 000's rollout as a safe multi-user service: set a service's image tag in the Flux repo,
- * commit and push; on a push race, fetch and re-apply on the new head, a bounded number of times.
+ * commit and push; on a push race, fetch and re-apply on the new head, a bounded number of times
+ * (the loop is applyBatch's, for one rollout or many).
  * Jobs on one environment's clone are serialized in this process (FluxWorkspace.exclusive); other
  * writers are handled by the race loop, so no rollout loses another's change.
  */
@@ -134,36 +136,14 @@ export class RolloutEngine {
     return new FluxWorkspace(env, this.options.dataDir, this.options.identity);
   }
 
+  /** One rollout: a batch of one (the same fetch, commit, push and race loop as a batch). */
   async rollout(env: EnvironmentConfig, request: RolloutRequest, reporter: Reporter): Promise<RolloutResult> {
     const prepared = this.prepare(env, request, reporter);
-    const workspace = this.workspace(env);
-
-    return workspace.exclusive(async () => {
-      let recent = request.dryRun ? undefined : this.recentHead(workspace);
-      for (let attempt = 1; ; attempt++) {
-        const optimistic = recent !== undefined;
-        let applied: AppliedRollout | undefined;
-        try {
-          applied = await this.apply(workspace, prepared, async () => recent ?? workspace.sync());
-        } catch (error) {
-          if (!optimistic || !readFromRepo(error)) throw error;
-        }
-        recent = undefined;
-        if (applied?.kind !== 'committed') {
-          // Nothing to push, or a failure the repo's content decided: only ever said of a fetched head.
-          if (optimistic || !applied) {
-            attempt--;
-            continue;
-          }
-          return applied.result;
-        }
-        const pushed = await this.push(workspace, [prepared], applied.commit, attempt);
-        if (pushed.ok) return this.pushedResult(applied, attempt);
-        if (optimistic) continue; // the remote moved since we saw it: fetch, no backoff
-        if (attempt >= this.options.pushAttempts) throw new PushFailed();
-        await this.backoff(attempt);
-      }
-    });
+    let outcome: BatchItemOutcome | undefined;
+    await applyBatch(this, [prepared], (_, o) => (outcome = o));
+    if (!outcome) throw new Error('internal: a rollout ended without an outcome');
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
   }
 
   /**
@@ -364,11 +344,6 @@ export class RolloutEngine {
     }
     return { changes, previousTag: previousTag ?? null };
   }
-}
-
-/** Failures the Flux repo's content decided (a missing or ambiguous service): a newer head may decide otherwise. */
-export function readFromRepo(error: unknown): boolean {
-  return error instanceof ServiceNotFound || error instanceof AmbiguousImageSite || error instanceof ImageTagNotEditable;
 }
 
 function subjectOf(request: RolloutRequest, service: string, tag: string, previousTag: string | null): string {
