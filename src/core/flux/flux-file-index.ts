@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { git } from './git.js';
+import type { FileChange } from './commit-builder.js';
 import type { RepoTree } from './repo-tree.js';
 import { findImageSitesIn, type Doc } from './sites/image-site-finder.js';
 import { imageBaseName } from './sites/image-site.js';
@@ -58,17 +59,17 @@ export class FluxFileIndex {
   }
 
   /**
-   * After a job's own commit: the only change is the file it edited, so the index moves forward
-   * without asking git (when it was at the commit's parent).
+   * After a job's own commit: the only changes are the files it wrote, whose texts it has, so the
+   * index moves forward without asking git (when it was at the commit's parent).
    */
-  static async recordCommit(parent: RepoTree, commit: string, files: string | string[]): Promise<void> {
+  static recordCommit(parent: RepoTree, commit: string, changes: FileChange[]): void {
     const index = FluxFileIndex.byDir.get(parent.gitDir);
     if (index?.tree.commit !== parent.commit) return;
     index.tree = parent.at(commit);
-    for (const file of typeof files === 'string' ? [files] : files) {
+    for (const { file, content } of changes) {
       index.forget(file);
       index.addPath(file);
-      await index.read(file);
+      index.learn(file, content.toString());
     }
   }
 
@@ -109,7 +110,10 @@ export class FluxFileIndex {
   }
 
   private async read(file: string): Promise<void> {
-    const text = (await this.tree.read(file)) ?? '';
+    this.learn(file, (await this.tree.read(file)) ?? '');
+  }
+
+  private learn(file: string, text: string): void {
     if (!INDEXED_WORDS.some((w) => text.includes(w))) return;
     const { releases, keys } = describeFile(text, file);
     if (releases.length) this.releasesByFile.set(file, releases);

@@ -186,15 +186,12 @@ export class RolloutEngine {
   async apply(workspace: FluxWorkspace, p: PreparedRollout, headOf: () => Promise<string>): Promise<AppliedRollout> {
     const { env, request, service, pr, steps } = p;
     const override = env.services[service];
-    let head = '';
-    let tree: RepoTree | undefined;
-    const located = await steps.run(
+    const { tree, located } = await steps.run(
       'locate',
       async () => {
-        head = await headOf();
-        const at = (tree = workspace.tree(head));
+        const at = workspace.tree(await headOf());
         const others = this.options.environments?.() ?? [];
-        return askWhichEnvironment(env, others, (o) => this.scopeOf(o, at), locateServiceFile(at, service, {
+        const found = await askWhichEnvironment(env, others, (o) => this.scopeOf(o, at), locateServiceFile(at, service, {
           fluxPath: p.fluxPath,
           fluxRoot: env.fluxRoot,
           site: request.site,
@@ -203,9 +200,11 @@ export class RolloutEngine {
           imagePolicy: p.imagePolicy,
           scope: await this.scopeOf(env, at),
         }));
+        return { tree: at, located: found };
       },
-      (l) => l.file,
+      (r) => r.located.file,
     );
+    const head = tree.commit;
     // After locate, so an unknown service is reported as such rather than as a missing source repo.
     // A rollback names a tag that was deployed before: no source commit to resolve.
     if (p.sha === undefined && request.tag && !request.sha && pr === undefined) {
@@ -231,7 +230,7 @@ export class RolloutEngine {
       sha,
       kustomization: p.kustomization,
     };
-    const edit = await steps.run('edit', () => this.applyEdit(tree!, located, tag), (e) =>
+    const edit = await steps.run('edit', () => this.applyEdit(tree, located, tag), (e) =>
       e.changes.length ? `${e.previousTag ?? '(empty)'} → ${tag}` : `already at ${tag}`,
     );
     if (!edit.changes.length) {
@@ -259,7 +258,7 @@ export class RolloutEngine {
       () => workspace.commitFiles(edit.changes, subjectOf(request, service, tag, edit.previousTag), trailers, head),
       (c) => c.slice(0, 7),
     );
-    await FluxFileIndex.recordCommit(tree!, commit, located.files);
+    FluxFileIndex.recordCommit(tree, commit, edit.changes);
     return { kind: 'committed', commit, base, previousTag: edit.previousTag, branch: request.branch ?? env.branch };
   }
 
