@@ -48,20 +48,14 @@ export class JobEnqueuer {
     return queue;
   }
 
-  /** Is there already a job for this request (a Slack retry, a double submit)? */
-  async isQueued(kind: RollbotJobKind, idempotencyKey: string): Promise<boolean> {
-    return (await this.queue(kind).getJob(jobIdFor(kind, idempotencyKey))) !== undefined;
-  }
-
   /**
-   * `delayMs` schedules the job (e.g. a release's expiry at its deadline). One round trip: the
-   * existence check and BullMQ's add run in one MULTI (addOnce), so the same Slack request
-   * delivered twice (a retry, a double submit, two deliveries racing) makes one job, and the
-   * second is told it was already queued. `alreadyQueued` is for a caller that already knows.
+   * `delayMs` schedules the job (e.g. a release's expiry at its deadline). One round trip (addOnce:
+   * the existence check and BullMQ's add written back to back), so the same Slack request delivered
+   * twice (a retry, a double submit, two deliveries racing) makes one job, and the second is told
+   * it was already queued.
    */
-  async enqueue(data: RollbotJobData, idempotencyKey: string, delayMs?: number, alreadyQueued?: boolean): Promise<EnqueueResult> {
+  async enqueue(data: RollbotJobData, idempotencyKey: string, delayMs?: number): Promise<EnqueueResult> {
     const jobId = jobIdFor(data.kind, idempotencyKey);
-    if (alreadyQueued) return { jobId, created: false };
     const created = await addOnce(this.queue(data.kind), data.kind, data, { ...JOB_OPTIONS, jobId, ...(delayMs ? { delay: Math.max(0, delayMs) } : {}) });
     // A job only the master holds would vanish with it; a replica that lags past the wait still
     // gets it, so a slow replica delays the ack instead of refusing the command.
