@@ -102,20 +102,6 @@ export class GitObjectStore {
     }
   }
 
-  writeBlob(content: Buffer | string): Promise<string> {
-    return this.write('blob', content);
-  }
-
-  /** A commit object from its raw text (tree, parents, author, committer, blank line, message). */
-  writeCommit(text: string): Promise<string> {
-    return this.write('commit', text);
-  }
-
-  /** A tree from its entries, in any order (see encodeTree). hash-object checks the format as fsck would. */
-  writeTree(entries: TreeEntry[]): Promise<string> {
-    return this.write('tree', encodeTree(entries));
-  }
-
   private close(): void {
     for (const pipe of [this.reader, ...Object.values(this.pipes)]) pipe.close();
   }
